@@ -1,0 +1,92 @@
+"""Where the database is: DATABASE_URL when set, otherwise an embedded PostgreSQL.
+
+The embedded server comes from the `pgserver` wheel, lives in `.pgdata/` inside the project and
+keeps running after the process that started it exits, so `make run`, `make test` and every
+`manage.py` call reuse it (`make db-stop` stops it).
+"""
+
+import os
+import sys
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlparse
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+EMBEDDED_DATA_DIR = PROJECT_DIR / ".pgdata"
+
+
+class DatabaseUnavailable(SystemExit):
+    """Raised with a one-line message saying why the database cannot start and what to do."""
+
+
+def embedded_database_url() -> str:
+    import logging
+    import warnings
+
+    # pgserver logs every start-up step at INFO and warns about XDG_RUNTIME_DIR; neither helps here.
+    logging.getLogger("pgserver").setLevel(logging.WARNING)
+    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+    try:
+        import pgserver
+    except ImportError:
+        raise DatabaseUnavailable(
+            "Embedded PostgreSQL is not installed (pip package 'pgserver'): run `make install`, "
+            "or set DATABASE_URL to an existing PostgreSQL server."
+        ) from None
+    try:
+        server = pgserver.get_server(EMBEDDED_DATA_DIR, cleanup_mode=None)
+        return server.get_uri()
+    except Exception as error:  # noqa: BLE001 - any failure gets the same one-line explanation
+        log = EMBEDDED_DATA_DIR / "log"
+        raise DatabaseUnavailable(
+            f"Embedded PostgreSQL could not start in {EMBEDDED_DATA_DIR} "
+            f"({type(error).__name__}: {error}); see {log}, free the folder by running `make db-stop`, "
+            "or set DATABASE_URL to an existing PostgreSQL server."
+        ) from None
+
+
+def database_url() -> str:
+    """The URL to use, starting the embedded server when DATABASE_URL is not set.
+
+    The embedded URL is put back into the environment so child processes (gunicorn workers,
+    the benchmark's load generator) connect without asking pgserver again.
+    """
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        url = embedded_database_url()
+        os.environ["DATABASE_URL"] = url
+    return url
+
+
+def database_settings(url: str, *, conn_max_age: int) -> dict:
+    """Turn a postgresql:// URL into Django's DATABASES['default'] for django-tenants."""
+    parsed = urlparse(url)
+    if parsed.scheme not in ("postgres", "postgresql"):
+        sys.exit(f"DATABASE_URL must start with postgresql://, not {parsed.scheme}://")
+    query = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
+    host = query.pop("host", None) or parsed.hostname or ""
+    options = {key: value for key, value in query.items() if key in ("sslmode", "sslrootcert", "connect_timeout")}
+    return {
+        # django-tenants' backend sets search_path to the request's tenant schema.
+        "ENGINE": "tenants.db_backend",
+        "NAME": unquote(parsed.path.lstrip("/")) or "postgres",
+        "USER": unquote(parsed.username or ""),
+        "PASSWORD": unquote(parsed.password or ""),
+        "HOST": host,
+        "PORT": str(parsed.port or ""),
+        "CONN_MAX_AGE": conn_max_age,
+        "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": options,
+        "TEST": {"NAME": (unquote(parsed.path.lstrip("/")) or "postgres") + "_test"},
+    }
+
+
+def stop_embedded() -> None:
+    """Stop the embedded server (`make db-stop`)."""
+    if not (EMBEDDED_DATA_DIR / "postmaster.pid").exists():
+        print("Embedded PostgreSQL is not running.")  # noqa: T201
+        return
+    from pgserver._commands import pg_ctl
+
+    user = "pgserver" if hasattr(os, "geteuid") and os.geteuid() == 0 else None
+    pg_ctl(["-w", "-m", "fast", "stop"], pgdata=EMBEDDED_DATA_DIR, user=user)
+    print("Embedded PostgreSQL stopped.")  # noqa: T201

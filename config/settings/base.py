@@ -1,0 +1,193 @@
+"""Settings shared by every environment. Environment variables are read here and in the
+environment modules only, through the helpers in `config.settings.env`."""
+
+from pathlib import Path
+
+from config.database import database_settings, database_url
+from config.settings.env import env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-never-used-in-production")
+DEBUG = env_bool("DEBUG", False)
+
+# Hosts that serve the agency console (public schema). Every other host is looked up as a tenant domain.
+PUBLIC_HOSTS = env_list("PUBLIC_HOSTS", ["localhost", "127.0.0.1", "testserver"])
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["*"])
+
+# --- Tenancy --------------------------------------------------------------------------------
+SHARED_APPS = [
+    # First, so its `migrate`/`migrate_schemas` commands (which also keep the template schema and
+    # the spare pool current) take precedence over django-tenants' own.
+    "tenants",  # Agency, Tenant, Domain, PortalTemplate, spare-schema pool, agency console
+    "django_tenants",  # schema routing, tenant and domain models' base classes
+    "django.contrib.contenttypes",  # both lists: public and tenant schemas each have their models
+    "django.contrib.auth",  # both lists: agency staff live in public, brand admins in their tenant
+    "django.contrib.sessions",  # both lists: a session row never crosses a schema boundary
+    "django.contrib.messages",  # no tables; console flash messages
+    "django.contrib.staticfiles",  # no tables; one stylesheet for every tenant
+    "django.contrib.humanize",  # no tables; number formatting in templates
+]
+
+TENANT_APPS = [
+    "django.contrib.contenttypes",  # per-tenant ids, identical in every tenant (all cloned from one template)
+    "django.contrib.auth",  # a brand's admins and staff exist only in its schema
+    "django.contrib.sessions",  # a tenant's sessions live in its own schema
+    "wagtail.contrib.settings",  # per-tenant site settings (theme, navigation)
+    "wagtail.embeds",  # video embeds in pages
+    "wagtail.sites",  # the tenant's Wagtail Site for its domain
+    "wagtail.users",  # brand admin user management
+    "wagtail.snippets",  # navigation menus and reusable content
+    "wagtail.documents",  # downloadable files
+    "wagtail.images",  # images and renditions
+    "wagtail.search",  # per-tenant search index in the tenant schema
+    "wagtail.admin",  # the brand admin at /admin/
+    "wagtail",  # pages, revisions, workflows
+    "modelcluster",  # inline child models in pages
+    "taggit",  # tags on images and documents
+    "django_filters",  # admin listing filters
+    "builder",  # portal page types
+]
+
+INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
+
+TENANT_MODEL = "tenants.Tenant"
+TENANT_DOMAIN_MODEL = "tenants.Domain"
+DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+# One `SET search_path` per request and connection, not one per cursor.
+TENANT_LIMIT_SET_CALLS = True
+# The schema every new tenant is cloned from; `migrate_schemas` keeps it at migration head.
+TENANT_TEMPLATE_SCHEMA = "portal_template"
+# How many pre-built spare schemas to keep ready; provisioning renames one instead of cloning.
+SPARE_SCHEMA_POOL_SIZE = env_int("SPARE_SCHEMA_POOL_SIZE", 3)
+# How long a host -> tenant lookup is cached (seconds). Services delete the entry on every change.
+TENANT_HOST_CACHE_SECONDS = env_int("TENANT_HOST_CACHE_SECONDS", 300)
+
+ROOT_URLCONF = "config.urls_tenants"
+PUBLIC_SCHEMA_URLCONF = "config.urls_public"
+
+MIDDLEWARE = [
+    "tenants.middleware.TenantByHostMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.debug",
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "config.wsgi.application"
+
+# --- Database -------------------------------------------------------------------------------
+# Persistent connections: a new connection per request costs more than the request itself.
+DATABASES = {"default": database_settings(database_url(), conn_max_age=env_int("CONN_MAX_AGE", 600))}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache ----------------------------------------------------------------------------------
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Every key carries the schema of the request that wrote it.
+            "KEY_FUNCTION": "django_tenants.cache.make_key",
+            "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "KEY_FUNCTION": "django_tenants.cache.make_key",
+            "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+        }
+    }
+
+# --- Auth and sessions ----------------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "/console/login/"
+SESSION_COOKIE_HTTPONLY = True
+# How long a brand admin's set-password invitation stays valid.
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 7 * 24 * 3600)
+
+# --- i18n -----------------------------------------------------------------------------------
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static and media -----------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = env_str("MEDIA_ROOT", str(BASE_DIR / "media"))
+# Each tenant's uploads go to MEDIA_ROOT/<schema>/ (django-tenants' storage).
+MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
+STORAGES = {
+    "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# --- Email ----------------------------------------------------------------------------------
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "portal@localhost")
+
+# --- Celery ---------------------------------------------------------------------------------
+# With no broker configured, tasks run in-process (eagerly).
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
+CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
+CELERY_TASK_EAGER_PROPAGATES = True
+
+# --- Wagtail --------------------------------------------------------------------------------
+WAGTAIL_SITE_NAME = "Portal"
+WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAIL_I18N_ENABLED = False
+WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"tenant": {"()": "django_tenants.log.TenantContextFilter"}},
+    "formatters": {
+        "tenant": {"format": "%(asctime)s %(levelname)s [%(schema_name)s:%(domain_url)s] %(name)s %(message)s"}
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["tenant"], "formatter": "tenant"},
+    },
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}
+
+# How links to a tenant's portal are written (invitations, console links).
+TENANT_BASE_URL_FORMAT = env_str("TENANT_BASE_URL_FORMAT", "http://{domain}:8000")

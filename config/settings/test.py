@@ -1,0 +1,12 @@
+from config.settings.base import *  # noqa: F401,F403
+
+DEBUG = False
+# Tests fill the spare-schema pool themselves when they test it.
+SPARE_SCHEMA_POOL_SIZE = 0
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_TASK_ALWAYS_EAGER = True
+CACHES["default"]["BACKEND"] = "django.core.cache.backends.locmem.LocMemCache"  # noqa: F405
+CACHES["default"].pop("LOCATION", None)  # noqa: F405
+WAGTAILADMIN_BASE_URL = "http://testserver"
+MEDIA_ROOT = str(BASE_DIR / "test-artifacts" / "media")  # noqa: F405

@@ -1,0 +1,15 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from tenants.console import views
+
+app_name = "console"
+
+urlpatterns = [
+    path("", views.tenant_list, name="tenant_list"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(next_page="console:login"), name="logout"),
+    path("tenants/new/", views.tenant_new, name="tenant_new"),
+    path("tenants/<int:pk>/", views.tenant_detail, name="tenant_detail"),
+    path("tenants/<int:pk>/<slug:action>/", views.tenant_action, name="tenant_action"),
+]

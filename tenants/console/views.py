@@ -1,0 +1,108 @@
+"""The agency console: agency staff create and run their brands' portals."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from tenants import services
+from tenants.console.forms import ConsoleLoginForm, NewTenantForm
+from tenants.models import Tenant
+from tenants.selectors import agencies_of, tenants_for
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "console/login.html"
+    authentication_form = ConsoleLoginForm
+    redirect_authenticated_user = True
+
+
+def agency_staff_required(view):
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not (request.user.is_superuser or request.user.agencies.exists()):
+            raise Http404("Not an agency member")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def home(request):
+    return redirect("console:tenant_list")
+
+
+@agency_staff_required
+def tenant_list(request):
+    return render(
+        request,
+        "console/tenant_list.html",
+        {"tenants": tenants_for(request.user), "agencies": agencies_of(request.user)},
+    )
+
+
+@agency_staff_required
+def tenant_new(request):
+    form = NewTenantForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = services.provision_tenant(
+                data["name"],
+                data["domain"],
+                data["template"],
+                data["admin_email"],
+                agency=data["agency"],
+                default_language=data["default_language"],
+                time_zone=data["time_zone"],
+                acting_user=request.user,
+            )
+        except services.ProvisioningError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, f"{result.tenant.name} is live. Invitation sent to {data['admin_email']}.")
+            request.session["last_invite_url"] = result.invite_url
+            return redirect("console:tenant_detail", pk=result.tenant.pk)
+    return render(request, "console/tenant_new.html", {"form": form})
+
+
+@agency_staff_required
+def tenant_detail(request, pk):
+    tenant = get_object_or_404(tenants_for(request.user), pk=pk)
+    invite_url = request.session.pop("last_invite_url", None)
+    return render(
+        request,
+        "console/tenant_detail.html",
+        {"tenant": tenant, "invite_url": invite_url, "portal_url": services.tenant_url(_primary(tenant))},
+    )
+
+
+ACTIONS = {
+    "suspend": services.suspend_tenant,
+    "resume": services.resume_tenant,
+    "archive": services.archive_tenant,
+}
+
+
+@require_POST
+@agency_staff_required
+def tenant_action(request, pk, action):
+    tenant = get_object_or_404(tenants_for(request.user), pk=pk)
+    if action not in ACTIONS:
+        raise Http404("Unknown action")
+    try:
+        tenant = ACTIONS[action](tenant, acting_user=request.user)
+    except services.ProvisioningError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"{tenant.name} is now {tenant.get_status_display().lower()}.")
+    return redirect("console:tenant_detail", pk=tenant.pk)
+
+
+def _primary(tenant: Tenant) -> str:
+    domains = list(tenant.domains.all())
+    return domains[0].domain if domains else ""

@@ -1,0 +1,106 @@
+"""The tenant registry in the public schema: agencies, their brands (tenants), domains, starter portals."""
+
+from django.conf import settings
+from django.db import models
+from django_tenants.models import DomainMixin, TenantMixin
+
+
+class Agency(models.Model):
+    """An agency that sets up and runs portals for brands. Its staff log in to the console."""
+
+    name = models.CharField(max_length=120, unique=True)
+    staff = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="agencies", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "agencies"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class PortalTemplate(models.Model):
+    """A starter portal agencies pick when they create a tenant.
+
+    `key` names the builder in `builder.starter_portals` that fills the new tenant with pages.
+    """
+
+    key = models.SlugField(max_length=50, unique=True)
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    is_active = models.BooleanField(default=True)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Tenant(TenantMixin):
+    """A brand: its own PostgreSQL schema, domains and portal."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        SUSPENDED = "suspended", "Suspended"
+        ARCHIVED = "archived", "Archived"
+
+    name = models.CharField(max_length=120)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="tenants")
+    portal_template = models.ForeignKey(PortalTemplate, on_delete=models.PROTECT, null=True, related_name="+")
+    admin_email = models.EmailField()
+    default_language = models.CharField(max_length=10, choices=settings.LANGUAGES, default="zh-hans")
+    time_zone = models.CharField(max_length=64, default="Asia/Shanghai")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Provisioning creates the schema itself (clone or spare pool), never on save().
+    auto_create_schema = False
+    # Archiving keeps the data; only an explicit drop removes a schema.
+    auto_drop_schema = False
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["active", "suspended", "archived"]), name="tenant_status_valid"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+
+class Domain(DomainMixin):
+    """A host name that serves one tenant's portal."""
+
+    class Meta:
+        ordering = ["-is_primary", "domain"]
+
+    def __str__(self):
+        return self.domain
+
+
+class SpareSchema(models.Model):
+    """A pre-built tenant schema waiting to be renamed into a new tenant's schema.
+
+    `fingerprint` is the migration state of the template it was cloned from; `migrate_schemas`
+    drops spares whose fingerprint no longer matches.
+    """
+
+    schema_name = models.CharField(max_length=63, unique=True)
+    fingerprint = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.schema_name

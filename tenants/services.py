@@ -1,0 +1,319 @@
+"""Every write to the tenant registry: provisioning, suspending, resuming, archiving tenants."""
+
+import logging
+import re
+import zoneinfo
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import transaction
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django_tenants.utils import schema_context
+
+from builder.starter_portals import STARTER_PORTALS
+from tenants import hosts, schemas
+from tenants.models import Agency, Domain, PortalTemplate, Tenant
+
+logger = logging.getLogger(__name__)
+
+DOMAIN_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
+SCHEMA_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+RESERVED_SCHEMA_NAMES = {"public", "information_schema"}
+RESERVED_SCHEMA_PREFIXES = ("pg_", "spare_")
+
+
+class ProvisioningError(Exception):
+    """Bad input for a tenant operation. `field` names the form field it belongs to."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class ProvisionedTenant:
+    tenant: Tenant
+    domain: Domain
+    admin_username: str
+    invite_url: str
+    schema_source: str  # "spare pool" or "clone"
+
+
+@dataclass(frozen=True)
+class TenantRequest:
+    """Validated provisioning input."""
+
+    name: str
+    domain: str
+    schema_name: str
+    template: PortalTemplate
+    admin_email: str
+    default_language: str
+    time_zone: str
+
+
+def provision_tenant(
+    name: str,
+    domain: str,
+    template: str,
+    admin_email: str,
+    *,
+    agency: Agency,
+    schema_name: str | None = None,
+    default_language: str = "zh-hans",
+    time_zone: str = "Asia/Shanghai",
+    acting_user=None,
+) -> ProvisionedTenant:
+    """Create a working tenant: schema, tenant row, domain, Wagtail Site, starter portal, invited admin.
+
+    All or nothing: every step runs in one transaction (PostgreSQL DDL is transactional), so on
+    any failure no schema, row, domain or user is left behind. Runs no migrations.
+    """
+    request = validate_tenant_request(
+        name=name,
+        domain=domain,
+        template=template,
+        admin_email=admin_email,
+        schema_name=schema_name,
+        default_language=default_language,
+        time_zone=time_zone,
+    )
+    with transaction.atomic():
+        schema_source = create_schema(request.schema_name)
+        tenant = create_tenant_row(request, agency=agency)
+        domain_row = create_domain(tenant, request.domain)
+        with schema_context(tenant.schema_name):
+            build_starter_portal(request)
+            admin = invite_brand_admin(request)
+            invite_url = set_password_url(admin, request.domain)
+        transaction.on_commit(lambda: send_invitation(tenant, admin.email, invite_url))
+        transaction.on_commit(schemas.request_pool_refill)
+    hosts.forget(request.domain)
+    logger.info(
+        "Provisioned tenant %s (%s) on %s from %s by %s",
+        tenant.schema_name,
+        schema_source,
+        request.domain,
+        request.template.key,
+        acting_user,
+    )
+    return ProvisionedTenant(tenant, domain_row, admin.get_username(), invite_url, schema_source)
+
+
+# --- provisioning steps (module-level so tests can inject a failure into each) ----------------
+
+
+def create_schema(schema_name: str) -> str:
+    return schemas.create_tenant_schema(schema_name)
+
+
+def create_tenant_row(request: TenantRequest, *, agency: Agency) -> Tenant:
+    return Tenant.objects.create(
+        schema_name=request.schema_name,
+        name=request.name,
+        agency=agency,
+        portal_template=request.template,
+        admin_email=request.admin_email,
+        default_language=request.default_language,
+        time_zone=request.time_zone,
+    )
+
+
+def create_domain(tenant: Tenant, domain: str) -> Domain:
+    return Domain.objects.create(domain=domain, tenant=tenant, is_primary=True)
+
+
+def build_starter_portal(request: TenantRequest):
+    """The template's pages, and the Wagtail Site that serves them on the tenant's domain."""
+    from wagtail.models import Site
+
+    home = STARTER_PORTALS[request.template.key](brand_name=request.name, language=request.default_language)
+    Site.objects.create(
+        hostname=request.domain, port=80, root_page=home, is_default_site=True, site_name=request.name
+    )
+    return home
+
+
+def invite_brand_admin(request: TenantRequest):
+    """The brand's first admin, with no password yet: they set one from the invitation link.
+
+    An unusable password means no hashing here (hashing is deliberately slow).
+    """
+    user = get_user_model()(
+        username=request.admin_email,
+        email=request.admin_email,
+        is_staff=True,
+        is_superuser=True,
+    )
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
+def set_password_url(user, domain: str) -> str:
+    path = reverse(
+        "wagtailadmin_password_reset_confirm",
+        urlconf=settings.ROOT_URLCONF,
+        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},
+    )
+    return tenant_url(domain) + path
+
+
+def tenant_url(domain: str) -> str:
+    return settings.TENANT_BASE_URL_FORMAT.format(domain=domain)
+
+
+def send_invitation(tenant: Tenant, email: str, invite_url: str) -> None:
+    send_mail(
+        subject=f"Your {tenant.name} portal is ready",
+        message=(
+            f"The customer portal for {tenant.name} is ready.\n\n"
+            f"Choose your password to sign in to its admin:\n{invite_url}\n\n"
+            f"The link works once and expires in {settings.PASSWORD_RESET_TIMEOUT // 86400} days."
+        ),
+        from_email=None,
+        recipient_list=[email],
+    )
+
+
+# --- validation --------------------------------------------------------------------------------
+
+
+def validate_tenant_request(
+    *,
+    name: str,
+    domain: str,
+    template: str,
+    admin_email: str,
+    schema_name: str | None,
+    default_language: str,
+    time_zone: str,
+) -> TenantRequest:
+    """Check every input before anything is written; raise ProvisioningError naming the field."""
+    name = (name or "").strip()
+    if not name:
+        raise ProvisioningError("name", "Enter the brand's name.")
+    if len(name) > 120:
+        raise ProvisioningError("name", "The brand's name can be at most 120 characters.")
+
+    domain = clean_domain(domain)
+    if Domain.objects.filter(domain=domain).exists():
+        raise ProvisioningError("domain", f"The domain {domain} is already used by another portal.")
+
+    if schema_name is None:
+        schema_name = free_schema_name_for(domain)
+    else:
+        check_schema_name(schema_name)
+
+    portal_template = PortalTemplate.objects.filter(key=template, is_active=True).first()
+    if portal_template is None or portal_template.key not in STARTER_PORTALS:
+        raise ProvisioningError("template", f"There is no portal template called {template!r}.")
+
+    admin_email = (admin_email or "").strip().lower()
+    try:
+        validate_email(admin_email)
+    except ValidationError:
+        raise ProvisioningError("admin_email", f"{admin_email!r} is not a valid email address.") from None
+
+    if default_language not in dict(settings.LANGUAGES):
+        raise ProvisioningError("default_language", f"Unsupported language {default_language!r}.")
+    if time_zone not in zoneinfo.available_timezones():
+        raise ProvisioningError("time_zone", f"Unknown time zone {time_zone!r}.")
+
+    return TenantRequest(name, domain, schema_name, portal_template, admin_email, default_language, time_zone)
+
+
+def clean_domain(domain: str) -> str:
+    domain = (domain or "").strip().lower().rstrip(".")
+    if not domain:
+        raise ProvisioningError("domain", "Enter the portal's domain, for example help.example.com.")
+    labels = domain.split(".")
+    if len(domain) > 253 or len(labels) < 2 or not all(DOMAIN_LABEL.match(label) for label in labels):
+        raise ProvisioningError(
+            "domain",
+            f"{domain!r} is not a valid domain: use letters, digits, hyphens and dots, "
+            "like help.example.com (no scheme, port or path).",
+        )
+    if domain in settings.PUBLIC_HOSTS:
+        raise ProvisioningError("domain", f"{domain} is the agency console's own domain.")
+    return domain
+
+
+def check_schema_name(schema_name: str) -> None:
+    if not SCHEMA_NAME.match(schema_name or ""):
+        raise ProvisioningError(
+            "schema_name",
+            f"{schema_name!r} is not a valid schema name: start with a lowercase letter, then use "
+            "lowercase letters, digits and underscores, at most 63 characters.",
+        )
+    if (
+        schema_name in RESERVED_SCHEMA_NAMES
+        or schema_name == settings.TENANT_TEMPLATE_SCHEMA
+        or schema_name.startswith(RESERVED_SCHEMA_PREFIXES)
+    ):
+        raise ProvisioningError("schema_name", f"The schema name {schema_name!r} is reserved.")
+    if Tenant.objects.filter(schema_name__iexact=schema_name).exists() or schemas.schema_exists(schema_name):
+        raise ProvisioningError("schema_name", f"The schema name {schema_name!r} is already taken.")
+
+
+def free_schema_name_for(domain: str) -> str:
+    """A schema name from the domain's first label: `acme-shop.example.com` -> `acme_shop`."""
+    base = re.sub(r"[^a-z0-9_]", "_", domain.split(".")[0])[:50]
+    if not base[0].isalpha():
+        base = f"t_{base}"
+    if base in RESERVED_SCHEMA_NAMES or base == settings.TENANT_TEMPLATE_SCHEMA or base.startswith(
+        RESERVED_SCHEMA_PREFIXES
+    ):
+        base = f"t_{base}"
+    taken = set(Tenant.objects.filter(schema_name__startswith=base).values_list("schema_name", flat=True))
+    candidate, number = base, 1
+    while candidate in taken or schemas.schema_exists(candidate):
+        number += 1
+        candidate = f"{base}_{number}"
+    return candidate
+
+
+# --- lifecycle ---------------------------------------------------------------------------------
+
+
+def suspend_tenant(tenant: Tenant, *, acting_user=None) -> Tenant:
+    """The portal answers 503 naming the brand; data, admin and domains stay."""
+    return _set_status(tenant, Tenant.Status.SUSPENDED, allowed_from={Tenant.Status.ACTIVE}, acting_user=acting_user)
+
+
+def resume_tenant(tenant: Tenant, *, acting_user=None) -> Tenant:
+    return _set_status(tenant, Tenant.Status.ACTIVE, allowed_from={Tenant.Status.SUSPENDED}, acting_user=acting_user)
+
+
+def archive_tenant(tenant: Tenant, *, acting_user=None) -> Tenant:
+    """The portal is gone from the web (404); its schema and data are kept."""
+    return _set_status(
+        tenant,
+        Tenant.Status.ARCHIVED,
+        allowed_from={Tenant.Status.ACTIVE, Tenant.Status.SUSPENDED},
+        acting_user=acting_user,
+    )
+
+
+@transaction.atomic
+def _set_status(tenant: Tenant, status: str, *, allowed_from: set, acting_user) -> Tenant:
+    locked = Tenant.objects.select_for_update().get(pk=tenant.pk)
+    if locked.status not in allowed_from:
+        raise ProvisioningError(
+            "status", f"{locked.name} is {locked.get_status_display().lower()}; it cannot be {status} now."
+        )
+    locked.status = status
+    locked.save(update_fields=["status", "updated_at"])
+    domains = list(locked.domains.values_list("domain", flat=True))
+    transaction.on_commit(lambda: hosts.forget(*domains))
+    logger.info("Tenant %s is now %s (by %s)", locked.schema_name, status, acting_user)
+    tenant.status = locked.status
+    return locked
