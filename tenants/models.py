@@ -104,3 +104,19 @@ class SpareSchema(models.Model):
 
     def __str__(self):
         return self.schema_name
+
+
+class TemplateSnapshot(models.Model):
+    """The SQL that recreates the template schema under another name, made once per migration state.
+
+    `sql` has `__SCHEMA__` where the schema name goes: table definitions (pg_dump, pre-data), a
+    server-side copy of the template's rows, sequence positions, then indexes, constraints and
+    triggers (pg_dump, post-data). Cloning replays it in one statement, inside the caller's transaction.
+    """
+
+    fingerprint = models.CharField(max_length=64, unique=True)
+    sql = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"template at {self.fingerprint[:12]}"

@@ -8,21 +8,21 @@ template. Both happen inside the caller's transaction, so a failed provisioning 
 
 import hashlib
 import logging
+import os
+import subprocess
 import uuid
 
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, transaction
-from django_tenants.clone import CloneSchema
 from django_tenants.management.commands.migrate_schemas import MigrateSchemasCommand
 from django_tenants.utils import quote_schema_name, schema_context
 
-from tenants.models import SpareSchema
+from tenants.models import SpareSchema, TemplateSnapshot
 
 logger = logging.getLogger(__name__)
 
-# Serialises clones: django-tenants' clone function (re)creates helper types in the public schema.
-CLONE_LOCK_ID = 7_301_001
+SCHEMA_PLACEHOLDER = "__SCHEMA__"
 
 
 def template_schema_name() -> str:
@@ -58,6 +58,10 @@ def migrate_template_schema(*, verbosity: int = 1) -> str:
     fingerprint = template_fingerprint()
     with connection.cursor() as cursor:
         cursor.execute(f"COMMENT ON SCHEMA {quote_schema_name(template)} IS %s", [fingerprint])
+    # The snapshot is rebuilt every time: the template's rows can change without a new migration.
+    with transaction.atomic():
+        TemplateSnapshot.objects.all().delete()
+        TemplateSnapshot.objects.create(fingerprint=fingerprint, sql=snapshot_sql())
     drop_stale_spares(fingerprint)
     return fingerprint
 
@@ -83,10 +87,97 @@ def template_fingerprint() -> str:
 
 
 def clone_template(new_schema: str) -> None:
-    """Copy the template schema (tables, data, sequences, indexes, functions) to `new_schema`."""
+    """Copy the template schema (tables, rows, sequences, indexes, constraints) to `new_schema`.
+
+    Replays the template's snapshot in one round trip; names of constraints and indexes come out
+    exactly as migrations made them, which django-tenants' clone_schema() does not guarantee.
+    """
+    snapshot = TemplateSnapshot.objects.only("sql").order_by("-pk").first()
+    if snapshot is None:
+        raise RuntimeError("The template schema has no snapshot yet: run `manage.py migrate_schemas`.")
+    quoted = quote_schema_name(new_schema)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CLONE_LOCK_ID])
-    CloneSchema().clone_schema(template_schema_name(), new_schema, "DATA", set_connection=False)
+        cursor.execute(f"CREATE SCHEMA {quoted};\n" + snapshot.sql.replace(SCHEMA_PLACEHOLDER, quoted))
+
+
+def snapshot_sql() -> str:
+    """The template schema as SQL with `__SCHEMA__` for its name (see TemplateSnapshot)."""
+    template = template_schema_name()
+    quoted_template = quote_schema_name(template)
+    statements = [_pg_dump_section("pre-data")]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT c.relname, string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum)
+            FROM pg_class c
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
+            WHERE n.nspname = %s AND c.relkind = 'r'
+            GROUP BY c.relname ORDER BY c.relname
+            """,
+            [template],
+        )
+        for table, columns in cursor.fetchall():
+            source = f"{quoted_template}.{quote_schema_name(table)}"
+            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {source})")
+            if cursor.fetchone()[0]:
+                statements.append(
+                    f"INSERT INTO {SCHEMA_PLACEHOLDER}.{quote_schema_name(table)} ({columns}) "
+                    f"OVERRIDING SYSTEM VALUE SELECT {columns} FROM {source};"
+                )
+        cursor.execute(
+            "SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = %s AND last_value IS NOT NULL",
+            [template],
+        )
+        for sequence, last_value in cursor.fetchall():
+            name = f"{SCHEMA_PLACEHOLDER}.{quote_schema_name(sequence)}"
+            statements.append(f"SELECT pg_catalog.setval('{name}', {int(last_value)}, true);")
+    statements.append(_pg_dump_section("post-data"))
+    return "\n".join(statements)
+
+
+def _pg_dump_section(section: str) -> str:
+    """pg_dump's DDL for one section of the template schema, its name replaced by the placeholder."""
+    database = connection.settings_dict
+    command = [
+        pg_dump_executable(),
+        "--schema-only",
+        f"--section={section}",
+        f"--schema={template_schema_name()}",
+        "--no-owner",
+        "--no-privileges",
+        f"--dbname={database['NAME']}",
+    ]
+    if database.get("HOST"):
+        command.append(f"--host={database['HOST']}")
+    if database.get("PORT"):
+        command.append(f"--port={database['PORT']}")
+    if database.get("USER"):
+        command.append(f"--username={database['USER']}")
+    environment = {**os.environ, "PGPASSWORD": database.get("PASSWORD") or ""}
+    try:
+        dump = subprocess.run(  # noqa: S603 - fixed executable, arguments from settings
+            command, capture_output=True, text=True, check=True, env=environment, timeout=120
+        ).stdout
+    except subprocess.CalledProcessError as error:
+        raise RuntimeError(f"pg_dump of the template schema failed: {error.stderr.strip()}") from None
+    kept = [
+        line
+        for line in dump.splitlines()
+        # Session settings (one resets search_path), the schema itself and psql meta-commands are not DDL
+        # for the new schema; comments are noise.
+        if not line.startswith(("SET ", "SELECT pg_catalog.set_config", "CREATE SCHEMA ", "COMMENT ON SCHEMA ", "--", "\\"))
+    ]
+    return "\n".join(kept).replace(f"{template_schema_name()}.", f"{SCHEMA_PLACEHOLDER}.")
+
+
+def pg_dump_executable() -> str:
+    """PG_DUMP when set (it must be at least the server's major version), else the embedded server's."""
+    if settings.PG_DUMP:
+        return settings.PG_DUMP
+    from pgserver._commands import POSTGRES_BIN_PATH
+
+    return str(POSTGRES_BIN_PATH / "pg_dump")
 
 
 def take_spare_schema(new_schema: str) -> bool:

@@ -58,6 +58,8 @@ DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 TENANT_LIMIT_SET_CALLS = True
 # The schema every new tenant is cloned from; `migrate_schemas` keeps it at migration head.
 TENANT_TEMPLATE_SCHEMA = "portal_template"
+# pg_dump used to snapshot the template schema; default: the one shipped with the embedded server (16).
+PG_DUMP = env_str("PG_DUMP")
 # How many pre-built spare schemas to keep ready; provisioning renames one instead of cloning.
 SPARE_SCHEMA_POOL_SIZE = env_int("SPARE_SCHEMA_POOL_SIZE", 3)
 # How long a host -> tenant lookup is cached (seconds). Services delete the entry on every change.
