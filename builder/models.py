@@ -22,3 +22,18 @@ class HomePage(Page):
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
     template = "builder/home_page.html"
     max_count = 1
+
+
+class StandardPage(Page):
+    """An ordinary content page: about us, terms, a help topic."""
+
+    body = StreamField(
+        [
+            ("heading", blocks.CharBlock(max_length=120)),
+            ("text", blocks.RichTextBlock()),
+        ],
+        blank=True,
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("body")]
+    template = "builder/standard_page.html"

@@ -1,0 +1,112 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+
+from tenants.models import Domain, Tenant
+
+
+@pytest.fixture
+def staff_client(client, agency):
+    user = get_user_model().objects.create_user("agent", "agent@example.com", "agency-pass-9")
+    agency.staff.add(user)
+    client.post("/console/login/", {"username": "agent", "password": "agency-pass-9"}, HTTP_HOST="localhost")
+    return client
+
+
+def form_data(**overrides):
+    return {
+        "name": "Acme 咖啡",
+        "domain": "acme.localhost",
+        "template": "service-desk",
+        "admin_email": "boss@acme.example",
+        "default_language": "en",
+        "time_zone": "Europe/Berlin",
+        **overrides,
+    }
+
+
+def test_console_needs_a_login(db, client):
+    response = client.get("/console/", HTTP_HOST="localhost")
+    assert response.status_code == 302
+    assert response["Location"] == "/console/login/?next=/console/"
+
+
+def test_a_user_in_no_agency_cannot_log_in(db, client):
+    get_user_model().objects.create_user("loner", "l@example.com", "loner-pass-1")
+    response = client.post("/console/login/", {"username": "loner", "password": "loner-pass-1"}, HTTP_HOST="localhost")
+    assert response.status_code == 200
+    assert "This account is not a member of any agency." in response.content.decode()
+
+
+def test_agency_staff_create_a_tenant_from_the_form(staff_client, agency, django_capture_on_commit_callbacks):
+    form = staff_client.get("/console/tenants/new/", HTTP_HOST="localhost")
+    assert [key for key, _ in form.context["form"].fields["template"].choices] == ["member-mall", "service-desk"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post("/console/tenants/new/", {**form_data(), "agency": agency.pk}, HTTP_HOST="localhost")
+
+    tenant = Tenant.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/console/tenants/{tenant.pk}/"
+    assert (tenant.name, tenant.schema_name, tenant.agency, tenant.portal_template.key) == (
+        "Acme 咖啡", "acme", agency, "service-desk"
+    )
+    assert (tenant.default_language, tenant.time_zone, tenant.admin_email) == ("en", "Europe/Berlin", "boss@acme.example")
+    detail = staff_client.get(response["Location"], HTTP_HOST="localhost").content.decode()
+    assert "acme.localhost (primary)" in detail
+    assert "http://acme.localhost:8000/admin/password_reset/confirm/" in detail
+    assert mail.outbox[0].to == ["boss@acme.example"]
+    assert staff_client.get("/", HTTP_HOST="acme.localhost").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"domain": "acme.localhost/shop"}, "is not a valid domain"),
+        ({"domain": "localhost"}, "is not a valid domain"),
+        ({"template": "nope"}, "Select a valid choice."),
+        ({"admin_email": "nope"}, "Enter a valid email address."),
+        ({"name": ""}, "This field is required."),
+    ],
+)
+def test_bad_input_in_the_form_shows_the_error_and_creates_nothing(staff_client, agency, overrides, message):
+    response = staff_client.post(
+        "/console/tenants/new/", {**form_data(**overrides), "agency": agency.pk}, HTTP_HOST="localhost"
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert Tenant.objects.count() == 0
+    assert Domain.objects.count() == 0
+
+
+def test_a_taken_domain_is_refused_in_the_form(staff_client, agency, make_tenant):
+    make_tenant("acme")
+    response = staff_client.post("/console/tenants/new/", {**form_data(), "agency": agency.pk}, HTTP_HOST="localhost")
+    assert "The domain acme.localhost is already used by another portal." in response.content.decode()
+    assert Tenant.objects.count() == 1
+
+
+def test_staff_cannot_create_tenants_for_another_agency(staff_client):
+    from tenants.models import Agency
+
+    other = Agency.objects.create(name="Other Agency")
+    response = staff_client.post("/console/tenants/new/", {**form_data(), "agency": other.pk}, HTTP_HOST="localhost")
+    assert response.status_code == 200
+    assert Tenant.objects.count() == 0
+
+
+def test_suspend_resume_archive_buttons(staff_client, make_tenant, client):
+    tenant = make_tenant("acme").tenant
+    url = f"/console/tenants/{tenant.pk}"
+
+    staff_client.post(f"{url}/suspend/", HTTP_HOST="localhost")
+    assert Tenant.objects.get(pk=tenant.pk).status == "suspended"
+    staff_client.post(f"{url}/resume/", HTTP_HOST="localhost")
+    assert Tenant.objects.get(pk=tenant.pk).status == "active"
+    staff_client.post(f"{url}/archive/", HTTP_HOST="localhost")
+    assert Tenant.objects.get(pk=tenant.pk).status == "archived"
+
+    response = staff_client.post(f"{url}/resume/", HTTP_HOST="localhost", follow=True)
+    assert "Acme is archived; it cannot be active now." in response.content.decode()
+    assert staff_client.post(f"{url}/delete/", HTTP_HOST="localhost").status_code == 404
+    assert staff_client.get(f"{url}/suspend/", HTTP_HOST="localhost").status_code == 405
