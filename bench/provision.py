@@ -34,7 +34,10 @@ def main():
     def provision(i: int, kind: str) -> float:
         started = time.perf_counter()
         result = services.provision_tenant(
-            f"Bench {kind} {i}", f"b{run}-{kind}-{i}.bench.localhost", "member-mall", f"admin{i}@bench.example",
+            f"Bench {kind} {i}",
+            f"b{run}-{kind}-{i}.bench.localhost",
+            "member-mall",
+            f"admin{i}@bench.example",
             agency=agency,
         )
         elapsed = time.perf_counter() - started
@@ -60,11 +63,15 @@ def main():
         for i in range(MIGRATED):
             started = time.perf_counter()
             tenant = Tenant.objects.create(
-                schema_name=f"b{run}_migrated_{i}", name=f"Bench migrated {i}", agency=agency,
+                schema_name=f"b{run}_migrated_{i}",
+                name=f"Bench migrated {i}",
+                agency=agency,
                 admin_email="admin@bench.example",
             )
             Domain.objects.create(domain=f"b{run}-migrated-{i}.bench.localhost", tenant=tenant)
-            tenant.create_schema(check_if_exists=True, sync_schema=True, verbosity=0)  # django-tenants' own way
+            tenant.create_schema(
+                check_if_exists=True, sync_schema=True, verbosity=0
+            )  # django-tenants' own way
             migrated.append(time.perf_counter() - started)
             created.append(tenant)
             print(f"  migrate-on-create {i + 1}/{MIGRATED}: {migrated[-1]:.3f} s")

@@ -20,11 +20,14 @@ class DatabaseUnavailable(SystemExit):
 
 def embedded_database_url() -> str:
     import logging
-    import warnings
 
-    # pgserver logs every start-up step at INFO and warns about XDG_RUNTIME_DIR; neither helps here.
+    # pgserver logs every start-up step at INFO and warns when XDG_RUNTIME_DIR (where it keeps its
+    # lock file) is unset; give it the folder it would fall back to anyway.
     logging.getLogger("pgserver").setLevel(logging.WARNING)
-    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+    if not os.environ.get("XDG_RUNTIME_DIR"):
+        runtime = Path(f"/tmp/runtime-{os.getuid()}")  # noqa: S108 - platformdirs' own fallback
+        runtime.mkdir(mode=0o700, exist_ok=True)
+        os.environ["XDG_RUNTIME_DIR"] = str(runtime)
     try:
         import pgserver
     except ImportError:
@@ -64,7 +67,9 @@ def database_settings(url: str, *, conn_max_age: int) -> dict:
         sys.exit(f"DATABASE_URL must start with postgresql://, not {parsed.scheme}://")
     query = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
     host = query.pop("host", None) or parsed.hostname or ""
-    options = {key: value for key, value in query.items() if key in ("sslmode", "sslrootcert", "connect_timeout")}
+    options = {
+        key: value for key, value in query.items() if key in ("sslmode", "sslrootcert", "connect_timeout")
+    }
     return {
         # django-tenants' backend sets search_path to the request's tenant schema.
         "ENGINE": "tenants.db_backend",

@@ -2,15 +2,19 @@
 
 from django.conf import settings
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from builder.graphql.views import LimitedGraphQLView
 from tenants.media import serve_tenant_media
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # Read-only API; no cookie-authenticated writes, so no CSRF token is needed.
+    path("graphql/", csrf_exempt(LimitedGraphQLView.as_view(graphiql=settings.DEBUG)), name="graphql"),
     path(f"{settings.MEDIA_URL.strip('/')}/<str:schema_name>/<path:path>", serve_tenant_media),
     path("", include(wagtail_urls)),
 ]

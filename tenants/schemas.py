@@ -166,7 +166,9 @@ def _pg_dump_section(section: str) -> str:
         for line in dump.splitlines()
         # Session settings (one resets search_path), the schema itself and psql meta-commands are not DDL
         # for the new schema; comments are noise.
-        if not line.startswith(("SET ", "SELECT pg_catalog.set_config", "CREATE SCHEMA ", "COMMENT ON SCHEMA ", "--", "\\"))
+        if not line.startswith(
+            ("SET ", "SELECT pg_catalog.set_config", "CREATE SCHEMA ", "COMMENT ON SCHEMA ", "--", "\\")
+        )
     ]
     return "\n".join(kept).replace(f"{template_schema_name()}.", f"{SCHEMA_PLACEHOLDER}.")
 

@@ -162,7 +162,10 @@ def set_password_url(user, domain: str) -> str:
     path = reverse(
         "wagtailadmin_password_reset_confirm",
         urlconf=settings.ROOT_URLCONF,
-        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
     )
     return tenant_url(domain) + path
 
@@ -269,8 +272,10 @@ def free_schema_name_for(domain: str) -> str:
     base = re.sub(r"[^a-z0-9_]", "_", domain.split(".")[0])[:50]
     if not base[0].isalpha():
         base = f"t_{base}"
-    if base in RESERVED_SCHEMA_NAMES or base == settings.TENANT_TEMPLATE_SCHEMA or base.startswith(
-        RESERVED_SCHEMA_PREFIXES
+    if (
+        base in RESERVED_SCHEMA_NAMES
+        or base == settings.TENANT_TEMPLATE_SCHEMA
+        or base.startswith(RESERVED_SCHEMA_PREFIXES)
     ):
         base = f"t_{base}"
     taken = set(Tenant.objects.filter(schema_name__startswith=base).values_list("schema_name", flat=True))
@@ -286,11 +291,15 @@ def free_schema_name_for(domain: str) -> str:
 
 def suspend_tenant(tenant: Tenant, *, acting_user=None) -> Tenant:
     """The portal answers 503 naming the brand; data, admin and domains stay."""
-    return _set_status(tenant, Tenant.Status.SUSPENDED, allowed_from={Tenant.Status.ACTIVE}, acting_user=acting_user)
+    return _set_status(
+        tenant, Tenant.Status.SUSPENDED, allowed_from={Tenant.Status.ACTIVE}, acting_user=acting_user
+    )
 
 
 def resume_tenant(tenant: Tenant, *, acting_user=None) -> Tenant:
-    return _set_status(tenant, Tenant.Status.ACTIVE, allowed_from={Tenant.Status.SUSPENDED}, acting_user=acting_user)
+    return _set_status(
+        tenant, Tenant.Status.ACTIVE, allowed_from={Tenant.Status.SUSPENDED}, acting_user=acting_user
+    )
 
 
 def archive_tenant(tenant: Tenant, *, acting_user=None) -> Tenant:

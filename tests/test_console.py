@@ -33,25 +33,39 @@ def test_console_needs_a_login(db, client):
 
 def test_a_user_in_no_agency_cannot_log_in(db, client):
     get_user_model().objects.create_user("loner", "l@example.com", "loner-pass-1")
-    response = client.post("/console/login/", {"username": "loner", "password": "loner-pass-1"}, HTTP_HOST="localhost")
+    response = client.post(
+        "/console/login/", {"username": "loner", "password": "loner-pass-1"}, HTTP_HOST="localhost"
+    )
     assert response.status_code == 200
     assert "This account is not a member of any agency." in response.content.decode()
 
 
 def test_agency_staff_create_a_tenant_from_the_form(staff_client, agency, django_capture_on_commit_callbacks):
     form = staff_client.get("/console/tenants/new/", HTTP_HOST="localhost")
-    assert [key for key, _ in form.context["form"].fields["template"].choices] == ["member-mall", "service-desk"]
+    assert [key for key, _ in form.context["form"].fields["template"].choices] == [
+        "member-mall",
+        "service-desk",
+    ]
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = staff_client.post("/console/tenants/new/", {**form_data(), "agency": agency.pk}, HTTP_HOST="localhost")
+        response = staff_client.post(
+            "/console/tenants/new/", {**form_data(), "agency": agency.pk}, HTTP_HOST="localhost"
+        )
 
     tenant = Tenant.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"/console/tenants/{tenant.pk}/"
     assert (tenant.name, tenant.schema_name, tenant.agency, tenant.portal_template.key) == (
-        "Acme 咖啡", "acme", agency, "service-desk"
+        "Acme 咖啡",
+        "acme",
+        agency,
+        "service-desk",
     )
-    assert (tenant.default_language, tenant.time_zone, tenant.admin_email) == ("en", "Europe/Berlin", "boss@acme.example")
+    assert (tenant.default_language, tenant.time_zone, tenant.admin_email) == (
+        "en",
+        "Europe/Berlin",
+        "boss@acme.example",
+    )
     detail = staff_client.get(response["Location"], HTTP_HOST="localhost").content.decode()
     assert "acme.localhost (primary)" in detail
     assert "http://acme.localhost:8000/admin/password_reset/confirm/" in detail
@@ -81,7 +95,9 @@ def test_bad_input_in_the_form_shows_the_error_and_creates_nothing(staff_client,
 
 def test_a_taken_domain_is_refused_in_the_form(staff_client, agency, make_tenant):
     make_tenant("acme")
-    response = staff_client.post("/console/tenants/new/", {**form_data(), "agency": agency.pk}, HTTP_HOST="localhost")
+    response = staff_client.post(
+        "/console/tenants/new/", {**form_data(), "agency": agency.pk}, HTTP_HOST="localhost"
+    )
     assert "The domain acme.localhost is already used by another portal." in response.content.decode()
     assert Tenant.objects.count() == 1
 
@@ -90,7 +106,9 @@ def test_staff_cannot_create_tenants_for_another_agency(staff_client):
     from tenants.models import Agency
 
     other = Agency.objects.create(name="Other Agency")
-    response = staff_client.post("/console/tenants/new/", {**form_data(), "agency": other.pk}, HTTP_HOST="localhost")
+    response = staff_client.post(
+        "/console/tenants/new/", {**form_data(), "agency": other.pk}, HTTP_HOST="localhost"
+    )
     assert response.status_code == 200
     assert Tenant.objects.count() == 0
 

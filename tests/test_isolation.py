@@ -21,7 +21,9 @@ def add_about_page(tenant, in_tenant, title):
 
 def add_staff(tenant, in_tenant, password):
     with in_tenant(tenant):
-        get_user_model().objects.create_user("staff", "staff@example.com", password, is_staff=True, is_superuser=True)
+        get_user_model().objects.create_user(
+            "staff", "staff@example.com", password, is_staff=True, is_superuser=True
+        )
 
 
 def log_in(client, host, username, password):
@@ -51,7 +53,9 @@ def test_each_host_serves_only_its_own_pages(two_tenants, client):
 
 def test_same_username_is_a_different_user_in_each_tenant(two_tenants):
     client = Client()
-    assert log_in(client, "alpha.localhost", "staff", "bravo-secret-2").status_code == 200  # form again: wrong password
+    assert (
+        log_in(client, "alpha.localhost", "staff", "bravo-secret-2").status_code == 200
+    )  # form again: wrong password
     assert log_in(client, "alpha.localhost", "staff", "alpha-secret-1").status_code == 302
     assert client.get("/admin/", HTTP_HOST="alpha.localhost").status_code == 200
 
@@ -105,9 +109,12 @@ def test_brand_admins_and_agency_staff_cannot_cross_into_each_other(two_tenants,
     assert log_in(portal, "alpha.localhost", "agent", "agency-pass-9").status_code == 200
     assert portal.get("/admin/", HTTP_HOST="alpha.localhost").status_code == 302
     # Logged in to the console, the agency user is still nobody on a tenant host.
-    assert console.post(
-        "/console/login/", {"username": "agent", "password": "agency-pass-9"}, HTTP_HOST="localhost"
-    ).status_code == 302
+    assert (
+        console.post(
+            "/console/login/", {"username": "agent", "password": "agency-pass-9"}, HTTP_HOST="localhost"
+        ).status_code
+        == 302
+    )
     assert console.get("/admin/", HTTP_HOST="alpha.localhost").status_code == 302
 
 

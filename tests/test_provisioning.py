@@ -47,7 +47,11 @@ def test_provisioned_tenant_is_reachable_on_its_domain(
         assert (site.hostname, site.is_default_site, site.site_name) == ("acme.localhost", True, "Acme 咖啡")
         assert isinstance(site.root_page.specific, HomePage)
         admin = get_user_model().objects.get()
-        assert (admin.username, admin.email, admin.is_superuser) == ("admin@acme.example", "admin@acme.example", True)
+        assert (admin.username, admin.email, admin.is_superuser) == (
+            "admin@acme.example",
+            "admin@acme.example",
+            True,
+        )
         assert not admin.has_usable_password()
 
     assert len(mail.outbox) == 1
@@ -108,7 +112,14 @@ def test_provisioning_clones_the_template_when_the_pool_is_empty(empty_pool, mak
     assert client.get("/", HTTP_HOST="acme.localhost").status_code == 200
 
 
-STEPS = ["create_schema", "create_tenant_row", "create_domain", "build_starter_portal", "invite_brand_admin", "set_password_url"]
+STEPS = [
+    "create_schema",
+    "create_tenant_row",
+    "create_domain",
+    "build_starter_portal",
+    "invite_brand_admin",
+    "set_password_url",
+]
 
 
 @pytest.mark.parametrize("with_spare", [False, True], ids=["clone", "spare"])
@@ -162,7 +173,9 @@ BAD_INPUT = [
 
 
 @pytest.mark.parametrize(("override", "field", "message"), BAD_INPUT)
-def test_bad_input_is_refused_with_a_message_and_changes_nothing(override, field, message, make_tenant, agency):
+def test_bad_input_is_refused_with_a_message_and_changes_nothing(
+    override, field, message, make_tenant, agency
+):
     make_tenant("taken")
     before = registry_counts()
     arguments = {
@@ -188,8 +201,14 @@ def test_bad_input_is_refused_with_a_message_and_changes_nothing(override, field
 
 
 def test_provision_tenant_command(agency, capsys):
-    call_command("provision_tenant", "Acme", "acme.localhost", template="service-desk",
-                 admin_email="boss@acme.example", agency=agency.name)
+    call_command(
+        "provision_tenant",
+        "Acme",
+        "acme.localhost",
+        template="service-desk",
+        admin_email="boss@acme.example",
+        agency=agency.name,
+    )
 
     tenant = Tenant.objects.get(schema_name="acme")
     assert tenant.portal_template.key == "service-desk"
@@ -198,11 +217,23 @@ def test_provision_tenant_command(agency, capsys):
     assert "/admin/password_reset/confirm/" in output
 
     with pytest.raises(CommandError, match="domain: The domain acme.localhost is already used"):
-        call_command("provision_tenant", "Other", "acme.localhost", template="service-desk",
-                     admin_email="x@acme.example", agency=agency.name)
+        call_command(
+            "provision_tenant",
+            "Other",
+            "acme.localhost",
+            template="service-desk",
+            admin_email="x@acme.example",
+            agency=agency.name,
+        )
     with pytest.raises(CommandError, match="There is no agency called 'Nobody'"):
-        call_command("provision_tenant", "Other", "other.localhost", template="service-desk",
-                     admin_email="x@acme.example", agency="Nobody")
+        call_command(
+            "provision_tenant",
+            "Other",
+            "other.localhost",
+            template="service-desk",
+            admin_email="x@acme.example",
+            agency="Nobody",
+        )
     assert Tenant.objects.count() == 1
 
 

@@ -66,7 +66,10 @@ def canonical_partial_indexes(schema: str) -> list[tuple]:
         for table, name, definition in cursor.fetchall():
             cursor.execute("SAVEPOINT canonical")
             cursor.execute(definition.replace(f"INDEX {name} ON", "INDEX canonical_copy ON", 1))
-            cursor.execute("SELECT indexdef FROM pg_indexes WHERE schemaname = %s AND indexname = 'canonical_copy'", [schema])
+            cursor.execute(
+                "SELECT indexdef FROM pg_indexes WHERE schemaname = %s AND indexname = 'canonical_copy'",
+                [schema],
+            )
             reprinted = cursor.fetchone()[0].replace("INDEX canonical_copy ON", f"INDEX {name} ON", 1)
             cursor.execute("ROLLBACK TO SAVEPOINT canonical")
             rows.append((table, name, reprinted.replace(f"{schema}.", "<schema>.")))
@@ -80,8 +83,10 @@ def catalog(schema: str) -> dict[str, list]:
         for kind, sql in CATALOG_QUERIES.items():
             cursor.execute(sql, {"schema": schema})
             rows = [
-                tuple(str(value).replace(f'"{schema}".', "<schema>.").replace(f"{schema}.", "<schema>.")
-                      for value in row)
+                tuple(
+                    str(value).replace(f'"{schema}".', "<schema>.").replace(f"{schema}.", "<schema>.")
+                    for value in row
+                )
                 for row in cursor.fetchall()
             ]
             result[kind] = sorted(rows)
@@ -99,7 +104,9 @@ def migrated_schema(django_db_setup, django_db_blocker):
         with connection.cursor() as cursor:
             cursor.execute("CREATE SCHEMA migrated")
         try:
-            call_command(MigrateSchemasCommand(), schema_name="migrated", tenant=True, interactive=False, verbosity=0)
+            call_command(
+                MigrateSchemasCommand(), schema_name="migrated", tenant=True, interactive=False, verbosity=0
+            )
             connection.set_schema_to_public()
             yield "migrated"
         finally:

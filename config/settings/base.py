@@ -34,6 +34,7 @@ TENANT_APPS = [
     "django.contrib.auth",  # a brand's admins and staff exist only in its schema
     "django.contrib.sessions",  # a tenant's sessions live in its own schema
     "wagtail.contrib.settings",  # per-tenant site settings (theme, navigation)
+    "wagtail.contrib.redirects",  # per-tenant redirects (grapple's schema needs its table)
     "wagtail.embeds",  # video embeds in pages
     "wagtail.sites",  # the tenant's Wagtail Site for its domain
     "wagtail.users",  # brand admin user management
@@ -46,7 +47,10 @@ TENANT_APPS = [
     "modelcluster",  # inline child models in pages
     "taggit",  # tags on images and documents
     "django_filters",  # admin listing filters
-    "builder",  # portal page types
+    "graphene_django",  # GraphQL views (GraphiQL when DEBUG)
+    "grapple",  # GraphQL types for pages, blocks, images and settings
+    "themes",  # the brand theme setting
+    "builder",  # portal page types, navigation and footer
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -93,6 +97,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "builder.context_processors.portal",
             ],
         },
     },
@@ -177,12 +182,27 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
+# --- GraphQL ------------------------------------------------------------------------------
+GRAPHENE = {"SCHEMA": "grapple.schema.schema"}
+GRAPPLE = {
+    "APPS": ["builder", "themes"],
+    "PAGE_SIZE": 20,
+    "MAX_PAGE_SIZE": 100,
+    "EXPOSE_GRAPHIQL": False,  # config.urls_tenants mounts GraphiQL itself, only when DEBUG
+}
+# Request limits enforced by builder.graphql.views.LimitedGraphQLView
+GRAPHQL_MAX_DEPTH = 10
+GRAPHQL_MAX_ALIASES = 15
+GRAPHQL_MAX_TOKENS = 3000
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"tenant": {"()": "django_tenants.log.TenantContextFilter"}},
     "formatters": {
-        "tenant": {"format": "%(asctime)s %(levelname)s [%(schema_name)s:%(domain_url)s] %(name)s %(message)s"}
+        "tenant": {
+            "format": "%(asctime)s %(levelname)s [%(schema_name)s:%(domain_url)s] %(name)s %(message)s"
+        }
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["tenant"], "formatter": "tenant"},

@@ -20,8 +20,12 @@ class NewTenantForm(forms.Form):
         label="Domain", max_length=253, help_text="The host customers will visit, e.g. help.brand.com"
     )
     template = forms.ChoiceField(label="Portal template")
-    admin_email = forms.EmailField(label="Brand admin's email", help_text="They get a link to choose a password.")
-    default_language = forms.ChoiceField(label="Default language", choices=settings.LANGUAGES, initial="zh-hans")
+    admin_email = forms.EmailField(
+        label="Brand admin's email", help_text="They get a link to choose a password."
+    )
+    default_language = forms.ChoiceField(
+        label="Default language", choices=settings.LANGUAGES, initial="zh-hans"
+    )
     time_zone = forms.ChoiceField(label="Time zone", initial="Asia/Shanghai")
     agency = forms.ModelChoiceField(label="Agency", queryset=None, empty_label=None)
 

@@ -64,7 +64,9 @@ def tenant_new(request):
         except services.ProvisioningError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
-            messages.success(request, f"{result.tenant.name} is live. Invitation sent to {data['admin_email']}.")
+            messages.success(
+                request, f"{result.tenant.name} is live. Invitation sent to {data['admin_email']}."
+            )
             request.session["last_invite_url"] = result.invite_url
             return redirect("console:tenant_detail", pk=result.tenant.pk)
     return render(request, "console/tenant_new.html", {"form": form})

@@ -10,5 +10,7 @@ class Command(BaseCommand):
         parser.add_argument("--size", type=int, default=None, help="Default: SPARE_SCHEMA_POOL_SIZE")
 
     def handle(self, *args, **options):
-        added = schemas.fill_spare_pool(options["size"], progress=lambda n: self.stdout.write(f"spare {n} ready"))
+        added = schemas.fill_spare_pool(
+            options["size"], progress=lambda n: self.stdout.write(f"spare {n} ready")
+        )
         self.stdout.write(f"Added {added} spare schemas.")

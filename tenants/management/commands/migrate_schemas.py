@@ -12,7 +12,12 @@ class Command(MigrateSchemasCommand):
     def handle(self, *args, **options):
         super().handle(*args, **options)
         migrating_all_tenants = self.sync_tenant and not options.get("schema_name")
-        if not migrating_all_tenants or options.get("fake") or options.get("plan") or options.get("migration_name"):
+        if (
+            not migrating_all_tenants
+            or options.get("fake")
+            or options.get("plan")
+            or options.get("migration_name")
+        ):
             return
         verbosity = options.get("verbosity", 1)
         if verbosity:

@@ -1,0 +1,49 @@
+"""/graphql/ on tenant hosts, with limits on every request."""
+
+from django.conf import settings
+from graphene.validation import depth_limit_validator
+from graphene_django.views import GraphQLView
+from graphql import ExecutionResult, GraphQLError, parse
+from graphql.validation import NoSchemaIntrospectionCustomRule, ValidationRule, specified_rules
+
+
+class MaxAliasesRule(ValidationRule):
+    """Refuses documents with more aliases than GRAPHQL_MAX_ALIASES (aliases multiply work)."""
+
+    def __init__(self, context):
+        super().__init__(context)
+        self.count = 0
+
+    def enter_field(self, node, *_args):
+        if node.alias is not None:
+            self.count += 1
+            if self.count == settings.GRAPHQL_MAX_ALIASES + 1:
+                self.report_error(
+                    GraphQLError(f"Too many aliases: at most {settings.GRAPHQL_MAX_ALIASES} per request.", node)
+                )
+
+
+def validation_rules(debug: bool) -> tuple:
+    # Passing rules replaces graphql-core's standard ones, so they are listed first.
+    rules = [*specified_rules, depth_limit_validator(max_depth=settings.GRAPHQL_MAX_DEPTH), MaxAliasesRule]
+    if not debug:
+        # Blocks __schema/__type but still allows __typename, which client libraries send.
+        rules.append(NoSchemaIntrospectionCustomRule)
+    return tuple(rules)
+
+
+class LimitedGraphQLView(GraphQLView):
+    """Depth, aliases and document size are limited; list sizes are capped by GRAPPLE['MAX_PAGE_SIZE'];
+    introspection and GraphiQL only with DEBUG."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("validation_rules", validation_rules(settings.DEBUG))
+        super().__init__(**kwargs)
+
+    def execute_graphql_request(self, request, data, query, variables, operation_name, show_graphiql=False):
+        if query:
+            try:
+                parse(query, no_location=True, max_tokens=settings.GRAPHQL_MAX_TOKENS)
+            except GraphQLError as error:
+                return ExecutionResult(data=None, errors=[error])
+        return super().execute_graphql_request(request, data, query, variables, operation_name, show_graphiql)

@@ -1,0 +1,13 @@
+from wagtail.admin.panels import Panel
+
+
+class ContrastWarningsPanel(Panel):
+    """Lists the saved theme's colours that fail WCAG AA contrast (a warning; saving is allowed)."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "themes/contrast_warnings_panel.html"
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            context["warnings"] = self.instance.contrast_warnings() if self.instance else []
+            return context
