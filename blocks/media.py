@@ -71,6 +71,7 @@ class GalleryBlock(BaseBlock):
         template = "blocks/gallery.html"
         label = _("Image gallery / carousel")
         description = _("A set of pictures")
+        preview_value = {"heading": "店内一角 · Inside our stores", "images": [], "layout": "grid"}
 
 
 VIDEO_PROVIDERS = {

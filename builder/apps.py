@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class BuilderConfig(AppConfig):
     name = "builder"
     verbose_name = "Portal builder"
+
+    def ready(self):
+        from builder import signals  # noqa: F401 - connects the page-cache purge

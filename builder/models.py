@@ -2,14 +2,13 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from grapple.helpers import register_streamfield_block
+from grapple.models import GraphQLBoolean, GraphQLImage, GraphQLStreamfield, GraphQLString
 from wagtail import blocks as wagtail_blocks
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
 from wagtail.models import Page
-from grapple.models import GraphQLBoolean, GraphQLImage, GraphQLStreamfield, GraphQLString
-
-from grapple.helpers import register_streamfield_block
 
 from blocks import page_blocks
 from blocks.links import LinkBlock
@@ -115,7 +114,11 @@ class NavigationSettings(BaseSiteSetting):
     footer_text = models.CharField(max_length=200, blank=True, help_text=_("For example © 2026 Brand Ltd."))
 
     panels = [FieldPanel("menu"), FieldPanel("footer_columns"), FieldPanel("footer_text")]
-    graphql_fields = [GraphQLStreamfield("menu"), GraphQLStreamfield("footer_columns"), GraphQLString("footer_text")]
+    graphql_fields = [
+        GraphQLStreamfield("menu"),
+        GraphQLStreamfield("footer_columns"),
+        GraphQLString("footer_text"),
+    ]
 
     class Meta:
         verbose_name = _("navigation and footer")

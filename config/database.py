@@ -27,6 +27,7 @@ def embedded_database_url() -> str:
     if not os.environ.get("XDG_RUNTIME_DIR"):
         runtime = Path(f"/tmp/runtime-{os.getuid()}")  # noqa: S108 - platformdirs' own fallback
         runtime.mkdir(mode=0o700, exist_ok=True)
+        runtime.chmod(0o700)
         os.environ["XDG_RUNTIME_DIR"] = str(runtime)
     try:
         import pgserver
@@ -81,7 +82,11 @@ def database_settings(url: str, *, conn_max_age: int) -> dict:
         "CONN_MAX_AGE": conn_max_age,
         "CONN_HEALTH_CHECKS": True,
         "OPTIONS": options,
-        "TEST": {"NAME": (unquote(parsed.path.lstrip("/")) or "postgres") + "_test"},
+        # TEST_DATABASE_NAME lets two test runs share one server without dropping each other's database.
+        "TEST": {
+            "NAME": os.environ.get("TEST_DATABASE_NAME")
+            or (unquote(parsed.path.lstrip("/")) or "postgres") + "_test"
+        },
     }
 
 

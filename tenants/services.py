@@ -17,7 +17,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_tenants.utils import schema_context
 
-from builder.starter_portals import STARTER_PORTALS
+from builder.starter_portals import STARTER_PORTALS, add_site_settings
 from tenants import hosts, schemas
 from tenants.models import Agency, Domain, PortalTemplate, Tenant
 
@@ -135,11 +135,12 @@ def build_starter_portal(request: TenantRequest):
     """The template's pages, and the Wagtail Site that serves them on the tenant's domain."""
     from wagtail.models import Site
 
-    home = STARTER_PORTALS[request.template.key](brand_name=request.name, language=request.default_language)
-    Site.objects.create(
-        hostname=request.domain, port=80, root_page=home, is_default_site=True, site_name=request.name
+    portal = STARTER_PORTALS[request.template.key](brand_name=request.name, language=request.default_language)
+    site = Site.objects.create(
+        hostname=request.domain, port=80, root_page=portal.home, is_default_site=True, site_name=request.name
     )
-    return home
+    add_site_settings(site, portal.settings)
+    return portal.home
 
 
 def invite_brand_admin(request: TenantRequest):

@@ -19,7 +19,9 @@ class MaxAliasesRule(ValidationRule):
             self.count += 1
             if self.count == settings.GRAPHQL_MAX_ALIASES + 1:
                 self.report_error(
-                    GraphQLError(f"Too many aliases: at most {settings.GRAPHQL_MAX_ALIASES} per request.", node)
+                    GraphQLError(
+                        f"Too many aliases: at most {settings.GRAPHQL_MAX_ALIASES} per request.", node
+                    )
                 )
 
 
@@ -32,12 +34,35 @@ def validation_rules(debug: bool) -> tuple:
     return tuple(rules)
 
 
+ALLOWED_PAGE_ORDERS = {
+    f"{sign}{field}"
+    for sign in ("", "-")
+    for field in ("id", "title", "slug", "path", "first_published_at", "last_published_at")
+}
+
+
+class PageOrderMiddleware:
+    """grapple passes `order:` straight to QuerySet.order_by(); an order through a relation
+    (`owner__password`) would let a client sort by, and so learn about, data it cannot read.
+    Checked at resolve time, so it covers literals and variables alike."""
+
+    def resolve(self, next_resolver, root, info, **args):
+        order = args.get("order")
+        if order is not None:
+            bad = [part for part in str(order).split(",") if part.strip() not in ALLOWED_PAGE_ORDERS]
+            if bad:
+                allowed = ", ".join(sorted(ALLOWED_PAGE_ORDERS))
+                raise GraphQLError(f"Cannot order by {bad[0].strip()!r}; use one of: {allowed}.")
+        return next_resolver(root, info, **args)
+
+
 class LimitedGraphQLView(GraphQLView):
     """Depth, aliases and document size are limited; list sizes are capped by GRAPPLE['MAX_PAGE_SIZE'];
     introspection and GraphiQL only with DEBUG."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("validation_rules", validation_rules(settings.DEBUG))
+        kwargs.setdefault("middleware", [PageOrderMiddleware()])
         super().__init__(**kwargs)
 
     def execute_graphql_request(self, request, data, query, variables, operation_name, show_graphiql=False):

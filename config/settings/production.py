@@ -1,14 +1,22 @@
 """Production: everything comes from the environment; no secret or host is invented."""
 
-from config.settings.base import *  # noqa: F401,F403
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+# Production never starts the embedded PostgreSQL: a missing DATABASE_URL is a configuration error.
+if not os.environ.get("DATABASE_URL"):
+    raise ImproperlyConfigured(
+        "DATABASE_URL must be set in production (postgresql://user:password@host:5432/db)"
+    )
+
+from config.settings.base import *  # noqa: E402,F401,F403
 from config.settings.env import env_bool, env_list, env_required, env_str
 
 DEBUG = False
 SECRET_KEY = env_required("SECRET_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
 if not ALLOWED_HOSTS:
-    from django.core.exceptions import ImproperlyConfigured
-
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production (comma-separated, '.example.com' ok)")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -28,13 +36,6 @@ AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
 if AWS_STORAGE_BUCKET_NAME:
     STORAGES["default"] = {"BACKEND": "tenants.storage.TenantS3Storage"}  # noqa: F405
 
-OPENSEARCH_URL = env_str("OPENSEARCH_URL")
-if OPENSEARCH_URL:
-    WAGTAILSEARCH_BACKENDS = {
-        "default": {
-            "BACKEND": "wagtail.search.backends.opensearch2",
-            "URLS": [OPENSEARCH_URL],
-            # One index prefix per deployment; documents carry their tenant schema (see docs/deploy.md).
-            "INDEX": env_str("OPENSEARCH_INDEX", "portal"),
-        }
-    }
+# OpenSearch: not wired yet. Wagtail's OpenSearch backend keys documents by primary key in one
+# index, so tenants would overwrite each other's entries; search stays on PostgreSQL per schema
+# until a tenant-prefixed index is built (docs/deploy.md).

@@ -1,0 +1,69 @@
+"""Anonymous page views, cached per tenant and purged when anything on the site is published.
+
+Cache keys carry the tenant schema (django-tenants' `make_key`) and a per-tenant generation
+number; publishing, unpublishing, moving or deleting a page, or saving the theme or navigation,
+bumps the generation, so every cached page of that tenant is bypassed at once.
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language_from_request
+
+GENERATION_KEY = "portal-pages:generation"
+SKIP_PREFIXES = ("/admin/", "/graphql/", "/documents/", "/media/", "/static/")
+
+
+def purge_tenant_pages() -> None:
+    """Forget every cached page of the current tenant (call in the tenant's schema)."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 1, None)
+
+
+def _key(request) -> str:
+    generation = cache.get(GENERATION_KEY) or 0
+    language = get_language_from_request(request)
+    return f"portal-pages:{generation}:{language}:{request.get_host()}:{request.get_full_path()}"
+
+
+def _cacheable_request(request) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and getattr(request, "tenant", None) is not None
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES  # anonymous visitors only
+        and not request.path.startswith(SKIP_PREFIXES)
+    )
+
+
+class AnonymousPageCacheMiddleware:
+    """Right after the tenant middleware: a hit costs no database query and no session."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.timeout = settings.PORTAL_PAGE_CACHE_SECONDS
+
+    def __call__(self, request):
+        if not self.timeout or not _cacheable_request(request):
+            return self.get_response(request)
+        key = _key(request)
+        cached = cache.get(key)
+        if cached is not None:
+            content, content_type = cached
+            response = HttpResponse(content, content_type=content_type)
+            response["X-Portal-Cache"] = "hit"
+            patch_vary_headers(response, ("Cookie", "Accept-Language"))
+            return response
+        response = self.get_response(request)
+        if (
+            getattr(response, "portal_page_cacheable", False)
+            and response.status_code == 200
+            and not response.cookies  # nothing personal was set while rendering
+        ):
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+            cache.set(key, (response.content, response["Content-Type"]), self.timeout)
+            response["X-Portal-Cache"] = "miss"
+        return response

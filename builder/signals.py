@@ -1,0 +1,23 @@
+"""Cache purging. Signals, not service calls, because pages are published from many places
+(editor, scheduled publishing, workflows); purging is infrastructure, not business logic."""
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from builder.models import NavigationSettings
+from builder.page_cache import purge_tenant_pages
+from themes.models import BrandTheme
+
+
+@receiver(page_published)
+@receiver(page_unpublished)
+@receiver(post_page_move)
+def purge_on_page_change(sender, **kwargs):
+    purge_tenant_pages()
+
+
+@receiver(post_save, sender=BrandTheme)
+@receiver(post_save, sender=NavigationSettings)
+def purge_on_site_settings_change(sender, **kwargs):
+    purge_tenant_pages()
