@@ -7,7 +7,7 @@ PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
 .DEFAULT_GOAL := help
-.PHONY: help install run setup test bench lint format db-stop clean
+.PHONY: help install run setup test bench lint format db-stop clean schema
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -48,3 +48,6 @@ db-stop: ## Stop the embedded PostgreSQL server
 
 clean: db-stop ## Stop the database and remove .venv, .pgdata and test artefacts
 	rm -rf $(VENV) .pgdata test-artifacts
+
+schema: install ## Print the GraphQL schema to schema.graphql (review the diff, then commit it)
+	$(PY) -c "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings.dev'); django.setup(); from grapple.schema import schema; open('schema.graphql', 'w').write(str(schema))"

@@ -1,10 +1,7 @@
 """BaseBlock: every block in the library gets the same collapsed Appearance group, last."""
 
-import re
-
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.forms.utils import ErrorList
 from django.utils.translation import gettext_lazy as _
 from grapple.helpers import register_streamfield_block
 from grapple.models import GraphQLStreamfield, GraphQLString
@@ -63,7 +60,9 @@ class BaseBlock(blocks.StructBlock):
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
         appearance = value.get("appearance") or {}
-        name = re.sub(r"_", "-", self.name or type(self).__name__.lower())
+        # The CSS name comes from the template (blocks/rich_text.html -> block-rich-text), so it is the
+        # same wherever the block is used, whatever its name in a StreamField.
+        name = self.meta.template.rsplit("/", 1)[-1].removesuffix(".html").replace("_", "-")
         classes = ["block", f"block-{name}", f"variant-{appearance.get('variant') or 'light'}"]
         if appearance.get("css_class"):
             classes.append(appearance["css_class"])
@@ -75,5 +74,5 @@ class BaseBlock(blocks.StructBlock):
 def fail(errors: dict[str, str]):
     """Raise a StructBlock validation error naming the fields at fault."""
     raise StructBlockValidationError(
-        block_errors={name: ErrorList([ValidationError(message)]) for name, message in errors.items()}
+        block_errors={name: ValidationError(message) for name, message in errors.items()}
     )

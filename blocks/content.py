@@ -37,7 +37,7 @@ class HeroBlock(BaseBlock):
     buttons = blocks.ListBlock(ButtonBlock(), max_num=2, default=[])
 
     graphql_fields = [
-        GraphQLString("heading", required=True),
+        GraphQLString("heading"),
         GraphQLString("text"),
         GraphQLImage("image"),
         GraphQLStreamfield("buttons"),
@@ -64,7 +64,7 @@ class RichTextSectionBlock(BaseBlock):
         features=["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link", "hr"]
     )
 
-    graphql_fields = [GraphQLRichText("text", required=True), *BaseBlock.graphql_fields]
+    graphql_fields = [GraphQLRichText("text"), *BaseBlock.graphql_fields]
 
     class Meta:
         icon = "doc-full"
@@ -85,7 +85,7 @@ class HeadingBlock(BaseBlock):
     subtitle = blocks.CharBlock(required=False, max_length=200)
 
     graphql_fields = [
-        GraphQLString("text", required=True),
+        GraphQLString("text"),
         GraphQLString("level"),
         GraphQLString("subtitle"),
         *BaseBlock.graphql_fields,
@@ -135,7 +135,7 @@ class CardBlock(blocks.StructBlock):
 
     graphql_fields = [
         GraphQLImage("image"),
-        GraphQLString("title", required=True),
+        GraphQLString("title"),
         GraphQLString("text"),
         GraphQLStreamfield("link", is_list=False),
     ]
@@ -209,7 +209,7 @@ class QuestionBlock(blocks.StructBlock):
     question = blocks.CharBlock(max_length=200)
     answer = blocks.RichTextBlock(features=["bold", "italic", "ol", "ul", "link"])
 
-    graphql_fields = [GraphQLString("question", required=True), GraphQLRichText("answer", required=True)]
+    graphql_fields = [GraphQLString("question"), GraphQLRichText("answer")]
 
     class Meta:
         icon = "help"
@@ -256,7 +256,7 @@ class AnnouncementBlock(BaseBlock):
     link = LinkBlock(required=False)
 
     graphql_fields = [
-        GraphQLString("text", required=True),
+        GraphQLString("text"),
         GraphQLString("tone"),
         GraphQLStreamfield("link", is_list=False),
         *BaseBlock.graphql_fields,

@@ -44,12 +44,12 @@ class ColumnsBlock(BaseBlock):
         preview_value = {
             "columns": [
                 [
-                    ("heading", {"text": "Stores", "level": "h3"}),
-                    ("rich_text", {"text": "<p>32 stores in Shanghai.</p>"}),
+                    {"type": "heading", "value": {"text": "Stores", "level": "h3"}},
+                    {"type": "rich_text", "value": {"text": "<p>32 stores in Shanghai.</p>"}},
                 ],
                 [
-                    ("heading", {"text": "Delivery", "level": "h3"}),
-                    ("rich_text", {"text": "<p>Free over ¥99.</p>"}),
+                    {"type": "heading", "value": {"text": "Delivery", "level": "h3"}},
+                    {"type": "rich_text", "value": {"text": "<p>Free over ¥99.</p>"}},
                 ],
             ]
         }

@@ -50,6 +50,9 @@ class LinkBlock(blocks.StructBlock):
 
     def clean(self, value):
         value = super().clean(value)
+        empty = not (value.get("page") or value.get("url") or value.get("link_text"))
+        if empty and getattr(self.meta, "required", True) is False:
+            return value  # an optional link left blank
         if bool(value.get("page")) == bool(value.get("url")):
             fail({"url": _("Choose a page or enter a URL (one of the two).")})
         if value.get("url") and not value.get("link_text"):

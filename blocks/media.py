@@ -25,7 +25,7 @@ class ImageWithTextBlock(BaseBlock):
 
     graphql_fields = [
         GraphQLImage("image"),
-        GraphQLString("heading", required=True),
+        GraphQLString("heading"),
         GraphQLRichText("text"),
         GraphQLString("image_position"),
         GraphQLStreamfield("button", is_list=False),
@@ -117,8 +117,8 @@ class VideoBlock(BaseBlock):
     caption = blocks.CharBlock(required=False, max_length=200)
 
     graphql_fields = [
-        GraphQLString("url", required=True),
-        GraphQLString("title", required=True),
+        GraphQLString("url"),
+        GraphQLString("title"),
         GraphQLString("caption"),
         GraphQLString("embed_url", source="graphql_embed_url"),
         *BaseBlock.graphql_fields,

@@ -153,7 +153,7 @@ class BrandTheme(BaseSiteSetting):
             ratio = contrast_ratio(colour, text_colour_on(colour))
             if ratio < AA_NORMAL_TEXT:
                 warnings.append(
-                    f"{label} colour {colour}: text on it has a contrast of {ratio:.1f}:1, below the 4.5:1 "
+                    f"{label} colour {colour}: text on it has a contrast of {ratio:.2f}:1, below the 4.5:1 "
                     "WCAG AA needs. Choose a darker or lighter shade."
                 )
         return warnings

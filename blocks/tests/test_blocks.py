@@ -1,0 +1,152 @@
+import pytest
+from django.core.exceptions import ValidationError
+from wagtail.blocks.struct_block import StructBlockValidationError
+
+from blocks import page_blocks
+from blocks.links import LinkBlock
+from blocks.media import video_embed_url
+
+BLOCKS = dict(page_blocks())
+
+# The least each block needs: every optional field left empty.
+MINIMAL = {
+    "hero": {"heading": "Hello"},
+    "announcement": {"text": "Closed on Monday"},
+    "heading": {"text": "Questions"},
+    "rich_text": {"text": "<p>Plain words</p>"},
+    "image_with_text": {"heading": "Beans"},
+    "gallery": {"images": []},
+    "buttons": {"buttons": [{"link_text": "Go", "url": "https://example.com/go"}]},
+    "columns": {"columns": [[], []]},
+    "card_grid": {"cards": [{"title": "One card"}]},
+    "quick_links": {
+        "links": [{"icon": "help", "link": {"link_text": "Help", "url": "https://example.com/h"}}]
+    },
+    "faq": {"questions": [{"question": "Why?", "answer": "<p>Because.</p>"}]},
+    "video": {"url": "https://youtu.be/dQw4w9WgXcQ", "title": "Intro"},
+    "contact_channels": {"phone": "400-820-1234"},
+    "spacer": {},
+}
+
+
+def test_every_library_block_has_a_minimal_value_and_the_picker_metadata():
+    assert set(MINIMAL) == set(BLOCKS)
+    for name, block in BLOCKS.items():
+        assert block.meta.icon, name
+        assert block.meta.template == f"blocks/{name}.html", name
+        assert block.meta.description, name
+        assert block.meta.preview_value is not None, name
+        assert type(block).__doc__, name
+        assert list(block.child_blocks)[-1] == "appearance", name
+
+
+@pytest.mark.parametrize("name", list(BLOCKS))
+def test_block_renders_its_preview_value(name):
+    block = BLOCKS[name]
+    html = block.render(block.to_python(block.meta.preview_value))
+    assert f"block-{name.replace('_', '-')}" in html
+    assert "variant-light" in html
+
+
+@pytest.mark.parametrize("name", list(BLOCKS))
+def test_block_renders_with_empty_optional_fields(name):
+    block = BLOCKS[name]
+    html = block.render(block.to_python(MINIMAL[name]))
+    assert f'class="block block-{name.replace("_", "-")} variant-light' in html
+
+
+def test_preview_texts_reach_the_html():
+    hero = BLOCKS["hero"]
+    html = hero.render(hero.to_python(hero.meta.preview_value))
+    assert '<h2 class="hero-heading">会员专享 · Members&#x27; week</h2>' in html
+    assert '<a class="button button-primary" href="https://example.com/join">Join now</a>' in html
+
+    faq = BLOCKS["faq"]
+    html = faq.render(faq.to_python(faq.meta.preview_value))
+    assert html.count('<details class="faq-item">') == 2
+    assert "<summary>How do I earn points? 如何获得积分？</summary>" in html
+
+
+def test_appearance_sets_variant_anchor_and_class():
+    block = BLOCKS["heading"]
+    value = block.to_python(
+        {"text": "Stores", "appearance": {"variant": "dark", "anchor": "stores", "css_class": "wide tall"}}
+    )
+    html = block.render(value)
+    assert '<section class="block block-heading variant-dark wide tall" id="stores">' in html
+
+
+def errors_of(block, raw) -> dict:
+    with pytest.raises(ValidationError) as error:
+        block.clean(block.to_python(raw))
+    return error.value
+
+
+def test_a_link_needs_exactly_one_target():
+    link = LinkBlock()
+    error = errors_of(link, {"link_text": "x", "url": ""})
+    assert isinstance(error, StructBlockValidationError)
+    assert error.block_errors["url"].messages == ["Choose a page or enter a URL (one of the two)."]
+    error = errors_of(link, {"url": "https://example.com"})
+    assert error.block_errors["link_text"].messages == ["A link to a URL needs a text."]
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "field", "message"),
+    [
+        (
+            "video",
+            {"url": "https://evil.example/watch?v=1", "title": "x"},
+            "url",
+            "Use the address of a YouTube, Vimeo, Bilibili or Tencent Video page.",
+        ),
+        ("contact_channels", {"heading": "Reach us"}, "phone", "Give at least one way to get in touch."),
+        ("heading", {"text": "x", "appearance": {"anchor": "Not An Anchor"}}, "appearance", None),
+        ("heading", {"text": "x", "appearance": {"css_class": "a; color:red"}}, "appearance", None),
+        (
+            "hero",
+            {"heading": "x" * 81},
+            "heading",
+            "Ensure this value has at most 80 characters (it has 81).",
+        ),
+        ("buttons", {"buttons": []}, "buttons", None),
+    ],
+)
+def test_bad_block_data_is_refused_with_a_message(name, raw, field, message):
+    error = errors_of(BLOCKS[name], raw)
+    assert field in error.block_errors
+    if message:
+        assert error.block_errors[field].messages == [message]
+
+
+def test_good_block_data_validates():
+    for name, raw in MINIMAL.items():
+        if name in ("image_with_text", "gallery", "columns"):
+            continue  # need an image / at least one child block
+        try:
+            BLOCKS[name].clean(BLOCKS[name].to_python(raw))
+        except ValidationError as error:
+            pytest.fail(f"{name}: {error!r} {getattr(error, 'block_errors', '')}")
+
+
+@pytest.mark.parametrize(
+    ("url", "embed"),
+    [
+        ("https://www.youtube.com/watch?v=dQw4w9WgXcQ", "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"),
+        ("https://youtu.be/dQw4w9WgXcQ", "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"),
+        ("https://vimeo.com/76979871", "https://player.vimeo.com/video/76979871"),
+        (
+            "https://www.bilibili.com/video/BV1xx411c7mD",
+            "https://player.bilibili.com/player.html?bvid=BV1xx411c7mD&autoplay=0",
+        ),
+        (
+            "https://v.qq.com/x/cover/abc/x0012abcd.html",
+            "https://v.qq.com/txp/iframe/player.html?vid=x0012abcd",
+        ),
+        ("https://www.youtube.com/watch?v=<script>", None),
+        ("javascript:alert(1)", None),
+        ("https://example.com/video.mp4", None),
+    ],
+)
+def test_video_urls_become_player_urls_without_a_network_request(url, embed):
+    assert video_embed_url(url) == embed

@@ -1,0 +1,190 @@
+import json
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import Page, PageViewRestriction
+
+from builder.models import HomePage, StandardPage
+
+SCHEMA_FILE = Path(settings.BASE_DIR) / "schema.graphql"
+
+
+def gql(client, host, query, variables=None):
+    response = client.post(
+        "/graphql/",
+        json.dumps({"query": query, "variables": variables or {}}),
+        content_type="application/json",
+        HTTP_HOST=host,
+    )
+    return response.status_code, response.json()
+
+
+def test_schema_graphql_is_up_to_date():
+    from grapple.schema import schema
+
+    assert SCHEMA_FILE.read_text() == str(schema), (
+        "The GraphQL schema changed: run `make schema` and review it."
+    )
+
+
+def test_graphql_is_not_on_the_public_host(db, client):
+    assert (
+        client.post("/graphql/", "{}", content_type="application/json", HTTP_HOST="localhost").status_code
+        == 404
+    )
+
+
+def test_home_page_blocks_are_typed(make_tenant, client):
+    make_tenant("lumen", name="Lumen Coffee")
+    status, body = gql(
+        client,
+        "lumen.localhost",
+        """{ page(urlPath: "/", inSite: true) { title ... on HomePage { body { blockType
+              ... on HeroBlock { heading buttons { ... on ButtonBlock { linkText href style } }
+                                 appearance { ... on AppearanceBlock { variant anchor } } }
+              ... on FAQBlock { heading questions { ... on QuestionBlock { question } } } } } }
+           setting(name: "brandtheme") { ... on BrandTheme { preset primaryColour cornerRadius } } }""",
+    )
+    assert status == 200, body
+    page = body["data"]["page"]
+    assert page["title"] == "Lumen Coffee"
+    assert [block["blockType"] for block in page["body"]] == [
+        "AnnouncementBlock",
+        "HeroBlock",
+        "QuickLinksBlock",
+        "HeadingBlock",
+        "CardGridBlock",
+        "FAQBlock",
+        "ContactChannelsBlock",
+    ]
+    hero = page["body"][1]
+    assert hero["heading"] == "欢迎来到 Lumen Coffee"
+    assert hero["buttons"] == [
+        {"linkText": "成为会员 Join", "href": "/membership/", "style": "primary"},
+        {"linkText": "帮助 Help", "href": "/help/", "style": "secondary"},
+    ]
+    assert hero["appearance"] == {"variant": "light", "anchor": None}
+    assert page["body"][5]["questions"][0] == {"question": "积分会过期吗？Do points expire?"}
+    assert body["data"]["setting"] == {"preset": "lumen", "primaryColour": "#6b3e26", "cornerRadius": 14}
+
+
+def test_a_tenants_endpoint_never_returns_another_tenants_pages(make_tenant, client):
+    make_tenant("lumen", name="Lumen Coffee")
+    make_tenant("harbor", name="Harbor Homes", template="service-desk")
+
+    _, lumen = gql(client, "lumen.localhost", "{ pages(limit: 100) { title } }")
+    _, harbor = gql(client, "harbor.localhost", "{ pages(limit: 100) { title } }")
+    lumen_titles = {page["title"] for page in lumen["data"]["pages"]}
+    harbor_titles = {page["title"] for page in harbor["data"]["pages"]}
+    assert lumen_titles == {
+        "Lumen Coffee",
+        "会员权益 · Membership",
+        "帮助中心 · Help",
+        "门店 · Stores",
+        "春季新品 · Spring beans",
+    }
+    assert harbor_titles == {"Harbor Homes", "Services", "Book a visit", "Help centre", "Contact"}
+    _, missing = gql(client, "lumen.localhost", '{ page(urlPath: "/book/", inSite: true) { title } }')
+    assert missing["data"]["page"] is None
+
+
+def test_unpublished_and_private_pages_are_not_exposed(make_tenant, in_tenant, client):
+    tenant = make_tenant("lumen").tenant
+    with in_tenant(tenant):
+        home = HomePage.objects.get()
+        home.add_child(instance=StandardPage(title="Draft plan", slug="draft", live=False))
+        PageViewRestriction.objects.create(page=Page.objects.get(slug="help"), restriction_type="login")
+
+    _, body = gql(client, "lumen.localhost", "{ pages(limit: 100) { title } }")
+    titles = {page["title"] for page in body["data"]["pages"]}
+    assert "Draft plan" not in titles
+    assert "帮助中心 · Help" not in titles
+    for path in ("/draft/", "/help/"):
+        _, body = gql(client, "lumen.localhost", f'{{ page(urlPath: "{path}", inSite: true) {{ title }} }}')
+        assert body["data"]["page"] is None
+
+
+def nested(depth: int) -> str:
+    query = "title"
+    for _ in range(depth - 1):
+        query = f"children {{ {query} }}"
+    return f"{{ pages {{ {query} }} }}"
+
+
+def test_over_deep_queries_are_refused(make_tenant, client):
+    make_tenant("lumen")
+    status, body = gql(client, "lumen.localhost", nested(10))
+    assert status == 200, body
+    status, body = gql(client, "lumen.localhost", nested(12))
+    assert status == 400
+    assert body["errors"][0]["message"] == "'anonymous' exceeds maximum operation depth of 10."
+    assert "data" not in body or body["data"] is None
+
+
+def test_too_many_aliases_are_refused(make_tenant, client):
+    make_tenant("lumen")
+    query = "{ " + " ".join(f"a{i}: pages {{ title }}" for i in range(16)) + " }"
+    status, body = gql(client, "lumen.localhost", query)
+    assert status == 400
+    assert body["errors"][0]["message"] == "Too many aliases: at most 15 per request."
+
+
+def test_oversized_documents_are_refused(make_tenant, client):
+    make_tenant("lumen")
+    query = "{ pages { " + " ".join(["title"] * 3000) + " } }"
+    status, body = gql(client, "lumen.localhost", query)
+    assert status == 400
+    assert (
+        body["errors"][0]["message"]
+        == "Syntax Error: Document contains more than 3000 tokens. Parsing aborted."
+    )
+
+
+def test_page_size_is_capped_at_100(make_tenant, in_tenant, client):
+    tenant = make_tenant("lumen").tenant
+    with in_tenant(tenant):
+        home = HomePage.objects.get()
+        for number in range(100):
+            home.add_child(instance=StandardPage(title=f"Topic {number}", slug=f"topic-{number}"))
+    _, body = gql(client, "lumen.localhost", "{ pages(limit: 500) { id } }")
+    assert len(body["data"]["pages"]) == 100
+
+
+def test_introspection_is_off_but_typename_works(make_tenant, client):
+    make_tenant("lumen")
+    status, body = gql(client, "lumen.localhost", "{ __schema { types { name } } }")
+    assert status == 400
+    assert "introspection" in body["errors"][0]["message"].lower()
+    status, body = gql(client, "lumen.localhost", "{ __typename }")
+    assert (status, body["data"]) == (200, {"__typename": "Query"})
+    assert client.get("/graphql/", HTTP_HOST="lumen.localhost", HTTP_ACCEPT="text/html").status_code == 400
+
+
+@pytest.mark.parametrize("order", ["-owner__password", "title,owner__email", "draft_title"])
+def test_pages_can_only_be_ordered_by_public_fields(make_tenant, client, order):
+    make_tenant("lumen")
+    _, body = gql(client, "lumen.localhost", "query($o: String) { pages(order: $o) { title } }", {"o": order})
+    assert body["errors"][0]["message"].startswith("Cannot order by ")
+    assert body["data"] is None
+
+
+def test_page_list_costs_a_fixed_number_of_queries(make_tenant, in_tenant, client):
+    tenant = make_tenant("lumen").tenant
+    query = "{ pages(limit: 100) { title ... on StandardPage { body { blockType } } } }"
+    gql(client, "lumen.localhost", query)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            gql(client, "lumen.localhost", query)
+        return len(queries)
+
+    before = count()
+    with in_tenant(tenant):
+        home = HomePage.objects.get()
+        for number in range(10):
+            home.add_child(instance=StandardPage(title=f"Topic {number}", slug=f"topic-{number}"))
+    connection.set_schema_to_public()
+    assert count() == before

@@ -1,0 +1,121 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import Page, PageViewRestriction
+
+from builder.models import HomePage, StandardPage
+
+
+def test_member_mall_portal_renders_every_page(make_tenant, client):
+    make_tenant("lumen", name="Lumen Coffee")
+    home = client.get("/", HTTP_HOST="lumen.localhost").content.decode()
+
+    assert '<h2 class="hero-heading">欢迎来到 Lumen Coffee</h2>' in home
+    assert 'class="block block-quick-links' in home
+    assert '<a href="/membership/">会员权益 · Membership</a>' in home  # the menu
+    assert "<h2>关于 About</h2>" in home  # a footer column
+    assert "--color-primary:#6b3e26" in home  # lumen preset
+    for path in ("/membership/", "/help/", "/stores/", "/spring/"):
+        assert client.get(path, HTTP_HOST="lumen.localhost").status_code == 200, path
+
+
+def test_service_desk_portal_renders_every_page(make_tenant, client):
+    make_tenant("harbor", name="Harbor Homes", template="service-desk")
+    home = client.get("/", HTTP_HOST="harbor.localhost").content.decode()
+
+    assert '<h2 class="hero-heading">How can we help today?</h2>' in home
+    assert '<a href="/book/">Book a visit</a>' in home
+    for path in ("/services/", "/book/", "/help/", "/contact/"):
+        assert client.get(path, HTTP_HOST="harbor.localhost").status_code == 200, path
+
+
+def test_landing_page_has_no_menu_unless_asked(make_tenant, client):
+    make_tenant("lumen")
+    landing = client.get("/spring/", HTTP_HOST="lumen.localhost").content.decode()
+    assert 'class="site-menu"' not in landing
+    assert 'class="site-menu"' in client.get("/help/", HTTP_HOST="lumen.localhost").content.decode()
+
+
+def test_drafts_and_private_pages_are_not_served(make_tenant, in_tenant, client):
+    tenant = make_tenant("lumen").tenant
+    with in_tenant(tenant):
+        home = HomePage.objects.get()
+        draft = StandardPage(title="Secret plan", slug="secret", live=False)
+        home.add_child(instance=draft)
+        PageViewRestriction.objects.create(page=Page.objects.get(slug="help"), restriction_type="login")
+
+    assert client.get("/secret/", HTTP_HOST="lumen.localhost").status_code == 404
+    response = client.get("/help/", HTTP_HOST="lumen.localhost")
+    assert response.status_code == 302
+    assert "/_util/login/" in response["Location"] or "login" in response["Location"]
+
+
+def body_of(count: int) -> list:
+    kinds = [
+        ("heading", {"text": "Title", "level": "h2"}),
+        ("rich_text", {"text": "<p>Words</p>"}),
+        ("faq", {"questions": [{"question": "Q?", "answer": "<p>A.</p>"}]}),
+        ("card_grid", {"cards": [{"title": "Card"}]}),
+        ("announcement", {"text": "Note"}),
+    ]
+    return [kinds[i % len(kinds)] for i in range(count)]
+
+
+@pytest.fixture
+def uncached(settings):
+    settings.PORTAL_PAGE_CACHE_SECONDS = 0
+
+
+def queries_for_home(client, tenant, in_tenant, blocks: int) -> int:
+    with in_tenant(tenant):
+        home = HomePage.objects.get()
+        home.body = body_of(blocks)
+        home.save_revision().publish()
+    connection.set_schema_to_public()
+    client.get("/", HTTP_HOST="lumen.localhost")  # warm host and site caches
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/", HTTP_HOST="lumen.localhost")
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_page_render_costs_a_fixed_number_of_queries_whatever_its_blocks(
+    make_tenant, in_tenant, client, uncached
+):
+    tenant = make_tenant("lumen").tenant
+    with_ten = queries_for_home(client, tenant, in_tenant, 10)
+    with_forty = queries_for_home(client, tenant, in_tenant, 40)
+    assert with_ten == with_forty
+    # SET search_path, Site, the page, its ancestors' privacy (2), theme, navigation, menu pages (2)
+    assert with_ten == 9
+
+
+def test_anonymous_views_are_cached_per_tenant_and_purged_on_publish(make_tenant, in_tenant, client):
+    tenant = make_tenant("lumen").tenant
+    make_tenant("other", template="service-desk")
+    first = client.get("/", HTTP_HOST="lumen.localhost")
+    assert first["X-Portal-Cache"] == "miss"
+
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get("/", HTTP_HOST="lumen.localhost")
+    assert second["X-Portal-Cache"] == "hit"
+    assert len(queries) == 0
+    assert second.content == first.content
+    # The same path on another tenant is never that tenant's cached page.
+    assert "Lumen" not in client.get("/", HTTP_HOST="other.localhost").content.decode()
+
+    with in_tenant(tenant):
+        home = HomePage.objects.get()
+        home.body = [("heading", {"text": "Fresh news", "level": "h2"})]
+        home.save_revision().publish()
+    third = client.get("/", HTTP_HOST="lumen.localhost")
+    assert third["X-Portal-Cache"] == "miss"
+    assert "<h2>Fresh news</h2>" in third.content.decode()
+
+
+def test_logged_in_visitors_are_never_served_from_the_cache(make_tenant, client):
+    make_tenant("lumen")
+    client.get("/", HTTP_HOST="lumen.localhost")
+    client.cookies["sessionid"] = "anything"
+    response = client.get("/", HTTP_HOST="lumen.localhost")
+    assert "X-Portal-Cache" not in response

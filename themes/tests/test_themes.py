@@ -1,0 +1,95 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+from wagtail.models import Site
+
+from themes.colours import contrast_ratio, text_colour_on
+from themes.models import BrandTheme
+
+
+def theme_of(tenant, in_tenant):
+    with in_tenant(tenant):
+        return BrandTheme.objects.get()
+
+
+def test_contrast_arithmetic_matches_wcag():
+    assert round(contrast_ratio("#000000", "#ffffff"), 2) == 21.0
+    assert round(contrast_ratio("#777777", "#ffffff"), 2) == 4.48
+    assert text_colour_on("#1f4e8c") == "#ffffff"
+    assert text_colour_on("#f3e7da") == "#111827"
+
+
+def test_preset_fills_what_the_brand_leaves_blank():
+    theme = BrandTheme(preset="jade", primary_colour="#123456")
+    css = theme.css_variables()
+    assert "--color-primary:#123456" in css
+    assert "--color-accent:#c2410c" in css
+    assert "--radius:20px" in css
+    assert "--color-on-primary:#ffffff" in css
+
+
+def test_low_contrast_colours_get_a_warning():
+    assert BrandTheme(preset="harbor").contrast_warnings() == []
+    warnings = BrandTheme(preset="harbor", accent_colour="#777777").contrast_warnings()
+    assert warnings == [
+        "Accent colour #777777: text on it has a contrast of 4.48:1, below the 4.5:1 WCAG AA needs. "
+        "Choose a darker or lighter shade."
+    ]
+
+
+@pytest.mark.parametrize(
+    "css", ["</style><script>alert(1)</script>", "@import url(x.css);", "a{background:url(javascript:x)}"]
+)
+def test_custom_css_that_could_break_out_is_refused(css):
+    theme = BrandTheme(preset="harbor", custom_css=css)
+    with pytest.raises(ValidationError) as error:
+        theme.full_clean(exclude=["site"])
+    assert "custom_css" in error.value.message_dict
+
+
+def test_bad_colour_is_refused():
+    with pytest.raises(ValidationError) as error:
+        BrandTheme(preset="harbor", primary_colour="blue").full_clean(exclude=["site"])
+    assert error.value.message_dict["primary_colour"] == ["Use a colour like #1f4e8c."]
+
+
+def test_theme_change_shows_on_that_tenant_only(make_tenant, in_tenant, client):
+    a = make_tenant("alpha").tenant
+    make_tenant("bravo", template="service-desk")
+    with in_tenant(a):
+        theme = BrandTheme.objects.get()
+        theme.primary_colour = "#0a7d33"
+        theme.custom_css = ".site-name { letter-spacing: 2px }"
+        theme.save()
+
+    alpha = client.get("/", HTTP_HOST="alpha.localhost").content.decode()
+    bravo = client.get("/", HTTP_HOST="bravo.localhost").content.decode()
+    assert "--color-primary:#0a7d33" in alpha
+    assert ".site-name { letter-spacing: 2px }" in alpha
+    assert "--color-primary:#0a7d33" not in bravo
+    assert "--color-primary:#1f4e8c" in bravo  # harbor preset, untouched
+    assert "letter-spacing" not in bravo
+
+
+def test_a_preset_can_override_templates(make_tenant, client):
+    make_tenant("alpha")  # member mall: lumen preset, shared header
+    make_tenant("bravo", template="service-desk")  # harbor preset overrides the header
+    assert 'class="service-bar"' not in client.get("/", HTTP_HOST="alpha.localhost").content.decode()
+    assert 'class="service-bar"' in client.get("/", HTTP_HOST="bravo.localhost").content.decode()
+
+
+def test_admin_shows_contrast_warnings(make_tenant, in_tenant):
+    tenant = make_tenant("alpha").tenant
+    with in_tenant(tenant):
+        from django.contrib.auth import get_user_model
+
+        get_user_model().objects.create_superuser("boss", "boss@example.com", "boss-pass-1")
+        theme = BrandTheme.objects.get()
+        theme.accent_colour = "#777777"
+        theme.save()
+        site_id = Site.objects.get().pk
+    client = Client()
+    client.post("/admin/login/", {"username": "boss", "password": "boss-pass-1"}, HTTP_HOST="alpha.localhost")
+    page = client.get(f"/admin/settings/themes/brandtheme/{site_id}/", HTTP_HOST="alpha.localhost")
+    assert page.status_code == 200
+    assert "Accent colour #777777: text on it has a contrast of 4.48:1" in page.content.decode()
