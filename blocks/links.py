@@ -1,5 +1,9 @@
 """Links and buttons: to a page of the portal or to any URL, never both."""
 
+import copy
+from contextvars import ContextVar
+
+from django.db import connection
 from django.utils.translation import gettext_lazy as _
 from grapple.helpers import register_streamfield_block
 from grapple.models import GraphQLPage, GraphQLString
@@ -11,7 +15,9 @@ from blocks.base import fail
 class LinkValue(blocks.StructValue):
     @property
     def href(self) -> str:
-        return link_href(self)
+        if "_href" not in self.__dict__:
+            self.__dict__["_href"] = link_href(self)
+        return self.__dict__["_href"]
 
     @property
     def text(self) -> str:
@@ -19,9 +25,61 @@ class LinkValue(blocks.StructValue):
         return self.get("link_text") or (page.title if page else "")
 
 
+# Pages linked from the page being served, fetched in one query before its blocks are read
+# (see prefetch_linked_pages); keyed by schema so a value can never serve another tenant.
+_linked_pages: ContextVar[tuple[str, dict, object] | None] = ContextVar("linked_pages", default=None)
+
+
+def _linked_page_ids(raw):
+    if isinstance(raw, dict):
+        if "link_text" in raw and isinstance(raw.get("page"), int):
+            yield raw["page"]
+        for value in raw.values():
+            yield from _linked_page_ids(value)
+    elif isinstance(raw, list):
+        for value in raw:
+            yield from _linked_page_ids(value)
+
+
+def prefetch_linked_pages(raw_stream, request) -> None:
+    """Fetch every page the links in `raw_stream` point to, in one query, for this request."""
+    from wagtail.models import Page
+
+    ids = set(_linked_page_ids(list(raw_stream)))
+    _linked_pages.set((connection.schema_name, Page.objects.in_bulk(ids) if ids else {}, request))
+
+
+def forget_linked_pages() -> None:
+    _linked_pages.set(None)
+
+
+class LinkedPageChooserBlock(blocks.PageChooserBlock):
+    """A page chooser that takes its pages from prefetch_linked_pages when it can: without it,
+    every kind of block holding links costs a query of its own."""
+
+    def bulk_to_python(self, values):
+        prefetched = _linked_pages.get()
+        if prefetched is None or prefetched[0] != connection.schema_name:
+            return super().bulk_to_python(values)
+        pages = prefetched[1]
+        if not all(value is None or value in pages for value in values):
+            return super().bulk_to_python(values)
+        result, seen = [], set()
+        for value in values:
+            page = pages.get(value) if value is not None else None
+            result.append(copy.copy(page) if page is not None and value in seen else page)
+            seen.add(value)
+        return result
+
+
 def link_href(values) -> str:
     page = values.get("page")
-    return (page.url or "") if page else (values.get("url") or "")
+    if not page:
+        return values.get("url") or ""
+    # With the request, Wagtail reuses the site's root paths for every link on the page.
+    prefetched = _linked_pages.get()
+    request = prefetched[2] if prefetched and prefetched[0] == connection.schema_name else None
+    return page.get_url(request) or ""
 
 
 @register_streamfield_block
@@ -30,7 +88,7 @@ class LinkBlock(blocks.StructBlock):
     link_text = blocks.CharBlock(
         max_length=60, required=False, label=_("Text"), help_text=_("Defaults to the page's title.")
     )
-    page = blocks.PageChooserBlock(required=False)
+    page = LinkedPageChooserBlock(required=False)
     url = blocks.URLBlock(required=False, label=_("or URL"))
 
     graphql_fields = [

@@ -11,7 +11,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 
 from blocks import page_blocks
-from blocks.links import LinkBlock
+from blocks.links import LinkBlock, prefetch_linked_pages
 
 
 class BasePortalPage(Page):
@@ -35,9 +35,13 @@ class BasePortalPage(Page):
         abstract = True
 
     def get_template(self, request, *args, **kwargs):
-        from themes.models import BrandTheme
+        from builder.selectors import portal_chrome
 
-        return BrandTheme.for_request(request).template_names(super().get_template(request, *args, **kwargs))
+        return portal_chrome(request).theme.template_names(super().get_template(request, *args, **kwargs))
+
+    def get_context(self, request, *args, **kwargs):
+        prefetch_linked_pages(self.body.raw_data, request)
+        return super().get_context(request, *args, **kwargs)
 
     def serve(self, request, *args, **kwargs):
         response = super().serve(request, *args, **kwargs)

@@ -11,6 +11,8 @@ from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language_from_request
 
+from blocks.links import forget_linked_pages
+
 GENERATION_KEY = "portal-pages:generation"
 SKIP_PREFIXES = ("/admin/", "/graphql/", "/documents/", "/media/", "/static/")
 
@@ -23,10 +25,14 @@ def purge_tenant_pages() -> None:
         cache.set(GENERATION_KEY, 1, None)
 
 
+def generation() -> int:
+    """The current tenant's cache generation: part of every key that publishing must invalidate."""
+    return cache.get(GENERATION_KEY) or 0
+
+
 def _key(request) -> str:
-    generation = cache.get(GENERATION_KEY) or 0
     language = get_language_from_request(request)
-    return f"portal-pages:{generation}:{language}:{request.get_host()}:{request.get_full_path()}"
+    return f"portal-pages:{generation()}:{language}:{request.get_host()}:{request.get_full_path()}"
 
 
 def _cacheable_request(request) -> bool:
@@ -46,6 +52,7 @@ class AnonymousPageCacheMiddleware:
         self.timeout = settings.PORTAL_PAGE_CACHE_SECONDS
 
     def __call__(self, request):
+        forget_linked_pages()  # nothing prefetched for an earlier request is reused
         if not self.timeout or not _cacheable_request(request):
             return self.get_response(request)
         key = _key(request)

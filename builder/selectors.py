@@ -1,10 +1,13 @@
-"""Reads for the portal chrome (theme, menu, footer), done once per request."""
+"""Reads for the portal chrome (theme, menu, footer): built once per tenant and cache generation."""
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
 from wagtail.models import Page, Site
 
 from builder.models import NavigationSettings
+from builder.page_cache import generation
 from themes.models import BrandTheme
 
 
@@ -16,17 +19,34 @@ class MenuLink:
 
 
 @dataclass
+class FooterColumn:
+    heading: str
+    links: list[MenuLink]
+
+
+@dataclass
 class PortalChrome:
     site_name: str
     home_url: str
     theme: BrandTheme
     menu: list[MenuLink]
-    footer_columns: list
+    footer_columns: list[FooterColumn]
     footer_text: str
 
 
 def portal_chrome(request) -> PortalChrome:
+    """Theme, menu and footer of the request's site. Cached per tenant (the key carries the schema)
+    and rebuilt after anything is published or the theme or navigation is saved."""
     site = Site.find_for_request(request)
+    key = f"portal-chrome:{generation()}:{site.pk if site else 0}"
+    chrome = cache.get(key)
+    if chrome is None:
+        chrome = _build_chrome(request, site)
+        cache.set(key, chrome, settings.PORTAL_PAGE_CACHE_SECONDS or 60)
+    return chrome
+
+
+def _build_chrome(request, site) -> PortalChrome:
     theme = BrandTheme.for_request(request)
     navigation = NavigationSettings.for_request(request)
     menu = [
@@ -34,13 +54,18 @@ def portal_chrome(request) -> PortalChrome:
         for item in navigation.menu
     ]
     if not menu and site is not None:
-        children = Page.objects.child_of(site.root_page).live().public().in_menu().specific(defer=True)
+        children = Page.objects.child_of(site.root_page).live().public().in_menu()
         menu = [MenuLink(page.title, page.get_url(request) or "") for page in children]
     return PortalChrome(
         site_name=site.site_name if site else "",
         home_url="/",
         theme=theme,
         menu=menu,
-        footer_columns=[column.value for column in navigation.footer_columns],
+        footer_columns=[
+            FooterColumn(
+                column.value["heading"], [MenuLink(link.text, link.href) for link in column.value["links"]]
+            )
+            for column in navigation.footer_columns
+        ],
         footer_text=navigation.footer_text,
     )

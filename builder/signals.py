@@ -3,6 +3,7 @@
 
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from wagtail.models import Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from builder.models import NavigationSettings
@@ -19,5 +20,6 @@ def purge_on_page_change(sender, **kwargs):
 
 @receiver(post_save, sender=BrandTheme)
 @receiver(post_save, sender=NavigationSettings)
+@receiver(post_save, sender=Site)
 def purge_on_site_settings_change(sender, **kwargs):
     purge_tenant_pages()
