@@ -45,9 +45,9 @@ def test_each_host_serves_only_its_own_pages(two_tenants, client):
     alpha = client.get("/about/", HTTP_HOST="alpha.localhost").content.decode()
     bravo = client.get("/about/", HTTP_HOST="bravo.localhost").content.decode()
 
-    assert "<h1>About Alpha</h1>" in alpha
+    assert '<h1 class="page-title">About Alpha</h1>' in alpha
     assert "Bravo" not in alpha
-    assert "<h1>About Bravo</h1>" in bravo
+    assert '<h1 class="page-title">About Bravo</h1>' in bravo
     assert "Alpha" not in bravo
 
 

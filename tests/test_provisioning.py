@@ -40,7 +40,7 @@ def test_provisioned_tenant_is_reachable_on_its_domain(
 
     response = client.get("/", HTTP_HOST="acme.localhost")
     assert response.status_code == 200
-    assert "<h1>Acme 咖啡</h1>" in response.content.decode()
+    assert '<h2 class="hero-heading">欢迎来到 Acme 咖啡</h2>' in response.content.decode()
 
     with in_tenant(tenant):
         site = Site.objects.get()

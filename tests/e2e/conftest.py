@@ -10,6 +10,7 @@ pytest-django's `live_server`/`transactional_db`, whose flush would empty every 
 import os
 import threading
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -33,15 +34,24 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
+@dataclass(frozen=True)
+class LiveTenant:
+    provisioned: object  # tenants.services.ProvisionedTenant
+    admin_username: str
+    admin_password: str
+    url: str  # http://<tenant domain>:<port>, no trailing slash
+    home_page_id: int
+
+
 @pytest.fixture(scope="session")
 def artifacts_dir() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Debian's Chromium (never a Playwright-downloaded one), headless."""
+    """Debian's Chromium (never a Playwright-downloaded one), headless; closed after the module."""
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
@@ -61,10 +71,22 @@ def live_server_url(django_db_setup, django_db_blocker):
     from django.contrib.staticfiles.handlers import StaticFilesHandler
     from django.core.handlers.wsgi import WSGIHandler
     from django.core.servers.basehttp import ThreadedWSGIServer
+    from django.db import connection
     from django.test.testcases import QuietWSGIRequestHandler
 
+    # These fixtures commit and drop schemas: never against the development database. pytest-django
+    # only creates the test database when a collected test asks for `db` (see the module's marker).
+    test_database = connection.creation._get_test_db_name()
+    if connection.settings_dict["NAME"] != test_database:
+        pytest.fail(
+            f"Browser tests must run on the test database {test_database!r}, not "
+            f"{connection.settings_dict['NAME']!r}: mark the test with @pytest.mark.django_db."
+        )
+
+    # pytest-django blocks database access by patching the connection class for every thread, so
+    # the unblock lasts as long as the server does. Each request runs in its own thread, on its own
+    # connection, closed when the request ends.
     with django_db_blocker.unblock():
-        # Each request runs in its own thread and closes its database connections when it ends.
         server = ThreadedWSGIServer(("127.0.0.1", 0), QuietWSGIRequestHandler, allow_reuse_address=False)
         server.set_app(StaticFilesHandler(WSGIHandler()))
         thread = threading.Thread(target=server.serve_forever, name="e2e-live-server", daemon=True)
@@ -79,15 +101,16 @@ def live_server_url(django_db_setup, django_db_blocker):
 
 @pytest.fixture(scope="module")
 def live_tenant(live_server_url, django_db_blocker):
-    """A committed tenant on e2e<random>.localhost whose brand admin can log in.
+    """A committed tenant on e2e<random>.localhost (member-mall starter portal) whose brand admin can log in.
 
-    Yields (ProvisionedTenant, admin password, portal base URL). Afterwards drops its schema, deletes
-    its domain, tenant and agency rows, and tops the spare pool back up to what it held.
+    Afterwards drops its schema, deletes its domain, tenant and agency rows, and tops the spare pool
+    back up to what it held (provisioning took a spare from it).
     """
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django_tenants.utils import schema_context
 
+    from builder.models import HomePage
     from tenants import hosts, schemas, services
     from tenants.models import Agency, Domain, SpareSchema, Tenant
 
@@ -112,18 +135,32 @@ def live_tenant(live_server_url, django_db_blocker):
                 time_zone="UTC",
             )
             with schema_context(provisioned.tenant.schema_name):
+                # The invited admin has no password yet (they would choose one from the invitation).
                 admin = get_user_model().objects.get(username=provisioned.admin_username)
                 admin.set_password(password)
                 admin.save(update_fields=["password"])
+                home_page_id = HomePage.objects.get().pk
 
-            yield provisioned, password, f"http://{provisioned.domain.domain}:{port}"
+            yield LiveTenant(
+                provisioned=provisioned,
+                admin_username=provisioned.admin_username,
+                admin_password=password,
+                url=f"http://{provisioned.domain.domain}:{port}",
+                home_page_id=home_page_id,
+            )
         finally:
-            connection.set_schema_to_public()
-            if provisioned is not None:
-                tenant = provisioned.tenant
-                schemas.drop_schema(tenant.schema_name)
-                Domain.objects.filter(tenant_id=tenant.pk).delete()
-                Tenant.objects.filter(pk=tenant.pk).delete()
-                hosts.forget(provisioned.domain.domain)
-            agency.delete()
-            schemas.fill_spare_pool(spares_before)
+            try:
+                connection.set_schema_to_public()
+                if provisioned is not None:
+                    tenant = provisioned.tenant
+                    schemas.drop_schema(tenant.schema_name)
+                    Domain.objects.filter(tenant_id=tenant.pk).delete()
+                    Tenant.objects.filter(pk=tenant.pk).delete()
+                    hosts.forget(provisioned.domain.domain)
+                agency.delete()
+                schemas.fill_spare_pool(spares_before)
+            finally:
+                # With Playwright's event loop running, Django keeps this context's connections apart
+                # from the ones pytest-django closes; left open, it would keep the test database from
+                # being dropped at the end of the session.
+                connection.close()
