@@ -39,7 +39,9 @@ def test_archived_tenant_is_a_404(make_tenant, client, django_capture_on_commit_
     assert "There is no portal at <strong>acme.localhost</strong>" in response.content.decode()
 
 
-def test_a_portal_request_sets_the_search_path_once_and_looks_the_host_up_from_cache(make_tenant, client, settings):
+def test_a_portal_request_sets_the_search_path_once_and_looks_the_host_up_from_cache(
+    make_tenant, client, settings
+):
     settings.PORTAL_PAGE_CACHE_SECONDS = 0  # render the page, not a cached copy
     make_tenant("acme")
     client.get("/", HTTP_HOST="acme.localhost")  # warms the host cache and Wagtail's caches

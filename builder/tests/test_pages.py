@@ -125,3 +125,63 @@ def test_logged_in_visitors_are_never_served_from_the_cache(make_tenant, client)
     client.cookies["sessionid"] = "anything"
     response = client.get("/", HTTP_HOST="lumen.localhost")
     assert "X-Portal-Cache" not in response
+
+
+def test_block_previews_in_the_admin_use_the_tenants_theme(make_tenant, in_tenant, client):
+    tenant = make_tenant("lumen").tenant
+    with in_tenant(tenant):
+        from django.contrib.auth import get_user_model
+
+        get_user_model().objects.create_superuser("boss", "boss@example.com", "boss-pass-1")
+    client.post("/admin/login/", {"username": "boss", "password": "boss-pass-1"}, HTTP_HOST="lumen.localhost")
+    from wagtail.blocks import Block
+
+    hero_id = next(
+        key for key, block in Block.definition_registry.items() if type(block).__name__ == "HeroBlock"
+    )
+    response = client.get("/admin/block-preview/", {"id": hero_id}, HTTP_HOST="lumen.localhost")
+    html = response.content.decode()
+    assert response.status_code == 200, html[:300]
+    assert "portal/portal.css" in html
+    assert "--color-primary:#6b3e26" in html
+    assert "Members&#x27; week" in html
+
+
+def test_ui_strings_follow_the_visitors_language(make_tenant, client):
+    make_tenant("lumen")
+    chinese = client.get(
+        "/help/", HTTP_HOST="lumen.localhost", HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9"
+    ).content.decode()
+    english = client.get("/help/", HTTP_HOST="lumen.localhost", HTTP_ACCEPT_LANGUAGE="en-GB").content.decode()
+    assert ">跳到正文</a>" in chinese
+    assert "<strong>致电</strong>" in chinese
+    assert ">Skip to content</a>" in english
+    assert "<strong>Call us</strong>" in english
+
+
+def test_corrupt_stored_block_data_does_not_break_the_page(make_tenant, in_tenant, client):
+    """Rows written around the admin's validation (old data, imports) still render."""
+    import json
+
+    tenant = make_tenant("lumen").tenant
+    with in_tenant(tenant):
+        home = HomePage.objects.get()
+        raw = [
+            {"type": "video", "value": {"url": "https://evil.example/x", "title": "Bad video"}, "id": "a"},
+            {"type": "no_such_block", "value": {"x": 1}, "id": "b"},
+            {
+                "type": "hero",
+                "value": {"heading": "Still here", "buttons": [{"page": 999999, "url": ""}]},
+                "id": "c",
+            },
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE builder_homepage SET body = %s WHERE page_ptr_id = %s", [json.dumps(raw), home.pk]
+            )
+    response = client.get("/", HTTP_HOST="lumen.localhost")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<h2 class="hero-heading">Still here</h2>' in html
+    assert '<a href="https://evil.example/x">Bad video</a>' in html  # a plain link, never an iframe
+    assert 'evil.example/x" title' not in html
