@@ -7,3 +7,6 @@ class BuilderConfig(AppConfig):
 
     def ready(self):
         from builder import signals  # noqa: F401 - connects the page-cache purge
+        from builder.fragments import use_cached_view_restrictions
+
+        use_cached_view_restrictions()

@@ -11,7 +11,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 
 from blocks import page_blocks
-from blocks.links import LinkBlock, prefetch_linked_pages
+from blocks.links import LinkBlock
 
 
 class BasePortalPage(Page):
@@ -40,8 +40,11 @@ class BasePortalPage(Page):
         return portal_chrome(request).theme.template_names(super().get_template(request, *args, **kwargs))
 
     def get_context(self, request, *args, **kwargs):
-        prefetch_linked_pages(self.body.raw_data, request)
-        return super().get_context(request, *args, **kwargs)
+        from builder.fragments import body_html
+
+        context = super().get_context(request, *args, **kwargs)
+        context["body_html"] = body_html(self, request, context)
+        return context
 
     def serve(self, request, *args, **kwargs):
         response = super().serve(request, *args, **kwargs)

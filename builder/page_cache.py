@@ -25,14 +25,20 @@ def purge_tenant_pages() -> None:
         cache.set(GENERATION_KEY, 1, None)
 
 
-def generation() -> int:
-    """The current tenant's cache generation: part of every key that publishing must invalidate."""
-    return cache.get(GENERATION_KEY) or 0
+def generation(request=None) -> int:
+    """The current tenant's cache generation: part of every key that publishing must invalidate.
+    Read once per request when the request is given."""
+    if request is not None and hasattr(request, "_portal_generation"):
+        return request._portal_generation
+    value = cache.get(GENERATION_KEY) or 0
+    if request is not None:
+        request._portal_generation = value
+    return value
 
 
 def _key(request) -> str:
     language = get_language_from_request(request)
-    return f"portal-pages:{generation()}:{language}:{request.get_host()}:{request.get_full_path()}"
+    return f"portal-pages:{generation(request)}:{language}:{request.get_host()}:{request.get_full_path()}"
 
 
 def _cacheable_request(request) -> bool:
@@ -53,6 +59,10 @@ class AnonymousPageCacheMiddleware:
 
     def __call__(self, request):
         forget_linked_pages()  # nothing prefetched for an earlier request is reused
+        if getattr(request, "tenant", None) is not None and not request.path.startswith(SKIP_PREFIXES):
+            from builder.fragments import remember_site
+
+            remember_site(request)
         if not self.timeout or not _cacheable_request(request):
             return self.get_response(request)
         key = _key(request)

@@ -2,12 +2,10 @@
 
 from dataclasses import dataclass, field
 
-from django.conf import settings
-from django.core.cache import cache
 from wagtail.models import Page, Site
 
+from builder.fragments import cached
 from builder.models import NavigationSettings
-from builder.page_cache import generation
 from themes.models import BrandTheme
 
 
@@ -37,13 +35,13 @@ class PortalChrome:
 def portal_chrome(request) -> PortalChrome:
     """Theme, menu and footer of the request's site. Cached per tenant (the key carries the schema)
     and rebuilt after anything is published or the theme or navigation is saved."""
+    if hasattr(request, "_portal_chrome"):
+        return request._portal_chrome
     site = Site.find_for_request(request)
-    key = f"portal-chrome:{generation()}:{site.pk if site else 0}"
-    chrome = cache.get(key)
-    if chrome is None:
-        chrome = _build_chrome(request, site)
-        cache.set(key, chrome, settings.PORTAL_PAGE_CACHE_SECONDS or 60)
-    return chrome
+    request._portal_chrome = cached(
+        request, f"chrome:{site.pk if site else 0}", lambda: _build_chrome(request, site)
+    )
+    return request._portal_chrome
 
 
 def _build_chrome(request, site) -> PortalChrome:

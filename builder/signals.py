@@ -1,9 +1,9 @@
 """Cache purging. Signals, not service calls, because pages are published from many places
 (editor, scheduled publishing, workflows); purging is infrastructure, not business logic."""
 
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from wagtail.models import Site
+from wagtail.models import PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from builder.models import NavigationSettings
@@ -22,4 +22,10 @@ def purge_on_page_change(sender, **kwargs):
 @receiver(post_save, sender=NavigationSettings)
 @receiver(post_save, sender=Site)
 def purge_on_site_settings_change(sender, **kwargs):
+    purge_tenant_pages()
+
+
+@receiver(post_save, sender=PageViewRestriction)
+@receiver(post_delete, sender=PageViewRestriction)
+def purge_on_view_restriction_change(sender, **kwargs):
     purge_tenant_pages()

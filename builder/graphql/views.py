@@ -1,10 +1,17 @@
 """/graphql/ on tenant hosts, with limits on every request."""
 
+import hashlib
+
 from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.translation import get_language_from_request
 from graphene.validation import depth_limit_validator
 from graphene_django.views import GraphQLView
 from graphql import ExecutionResult, GraphQLError, parse
 from graphql.validation import NoSchemaIntrospectionCustomRule, ValidationRule, specified_rules
+
+from builder.page_cache import generation
 
 
 class MaxAliasesRule(ValidationRule):
@@ -64,6 +71,35 @@ class LimitedGraphQLView(GraphQLView):
         kwargs.setdefault("validation_rules", validation_rules(settings.DEBUG))
         kwargs.setdefault("middleware", [PageOrderMiddleware()])
         super().__init__(**kwargs)
+
+    def dispatch(self, request, *args, **kwargs):
+        """Anonymous answers are the same for every visitor: they are cached per tenant and
+        generation (purged on publish), keyed by the exact request."""
+        key = self.anonymous_cache_key(request)
+        if key is not None:
+            cached_body = cache.get(key)
+            if cached_body is not None:
+                return HttpResponse(cached_body, content_type="application/json")
+        response = super().dispatch(request, *args, **kwargs)
+        if key is not None and response.status_code == 200 and b'"errors"' not in response.content:
+            cache.set(key, response.content, settings.PORTAL_FRAGMENT_CACHE_SECONDS)
+        return response
+
+    @staticmethod
+    def anonymous_cache_key(request) -> str | None:
+        anonymous = (
+            settings.SESSION_COOKIE_NAME not in request.COOKIES and "HTTP_AUTHORIZATION" not in request.META
+        )
+        if not (anonymous and settings.PORTAL_FRAGMENT_CACHE_SECONDS) or request.method not in (
+            "GET",
+            "POST",
+        ):
+            return None
+        if request.method == "GET" and "text/html" in request.headers.get("Accept", ""):
+            return None  # GraphiQL
+        payload = request.body if request.method == "POST" else request.META.get("QUERY_STRING", "").encode()
+        digest = hashlib.sha256(request.method.encode() + b"\0" + payload).hexdigest()
+        return f"graphql:{generation(request)}:{get_language_from_request(request)}:{digest}"
 
     def execute_graphql_request(self, request, data, query, variables, operation_name, show_graphiql=False):
         if query:

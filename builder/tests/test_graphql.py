@@ -171,7 +171,8 @@ def test_pages_can_only_be_ordered_by_public_fields(make_tenant, client, order):
     assert body["data"] is None
 
 
-def test_page_list_costs_a_fixed_number_of_queries(make_tenant, in_tenant, client):
+def test_page_list_costs_a_fixed_number_of_queries(make_tenant, in_tenant, client, settings):
+    settings.PORTAL_FRAGMENT_CACHE_SECONDS = 0  # measure resolving, not the answer cache
     tenant = make_tenant("lumen").tenant
     query = "{ pages(limit: 100) { title ... on StandardPage { body { blockType } } } }"
     gql(client, "lumen.localhost", query)
@@ -188,3 +189,33 @@ def test_page_list_costs_a_fixed_number_of_queries(make_tenant, in_tenant, clien
             home.add_child(instance=StandardPage(title=f"Topic {number}", slug=f"topic-{number}"))
     connection.set_schema_to_public()
     assert count() == before
+    assert before > 0
+
+
+def test_anonymous_answers_are_cached_per_tenant_and_purged_on_publish(make_tenant, in_tenant, client):
+    tenant = make_tenant("lumen", name="Lumen Coffee").tenant
+    make_tenant("harbor", name="Harbor Homes", template="service-desk")
+    query = '{ page(urlPath: "/", inSite: true) { title } }'
+    assert gql(client, "lumen.localhost", query)[1] == {"data": {"page": {"title": "Lumen Coffee"}}}
+
+    with CaptureQueriesContext(connection) as queries:
+        assert gql(client, "lumen.localhost", query)[1] == {"data": {"page": {"title": "Lumen Coffee"}}}
+    assert len(queries) == 0
+    # The same query on another tenant is answered from that tenant's data.
+    assert gql(client, "harbor.localhost", query)[1] == {"data": {"page": {"title": "Harbor Homes"}}}
+
+    with in_tenant(tenant):
+        home = HomePage.objects.get()
+        home.title = "Lumen Coffee Roasters"
+        home.save_revision().publish()
+    assert gql(client, "lumen.localhost", query)[1] == {"data": {"page": {"title": "Lumen Coffee Roasters"}}}
+
+
+def test_answers_with_credentials_or_errors_are_not_cached(make_tenant, client):
+    from django.core.cache import cache
+
+    make_tenant("lumen")
+    gql(client, "lumen.localhost", "{ nothing }")
+    client.cookies["sessionid"] = "someone"
+    gql(client, "lumen.localhost", "{ pages { title } }")
+    assert not [key for key in cache._cache if ":graphql:" in key]

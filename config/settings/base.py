@@ -187,6 +187,10 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # Seconds an anonymous portal page stays cached (0 turns the page cache off). Purged on publish.
 PORTAL_PAGE_CACHE_SECONDS = env_int("PORTAL_PAGE_CACHE_SECONDS", 300)
 
+# Seconds the per-tenant fragments every view needs (Site, theme and menus, page bodies, anonymous
+# GraphQL answers) stay cached; purged on publish like pages. 0 turns them off.
+PORTAL_FRAGMENT_CACHE_SECONDS = env_int("PORTAL_FRAGMENT_CACHE_SECONDS", 300)
+
 # --- GraphQL ------------------------------------------------------------------------------
 GRAPHENE = {"SCHEMA": "grapple.schema.schema"}
 GRAPPLE = {
