@@ -1,8 +1,14 @@
 """Serving speed under gunicorn (2 workers), as ratios to a bare Django view served the same way.
 
-Writes bench/results/serve.json: bare_rps, home_rps (uncached home page with 12 blocks),
-home_cached_rps, graphql_rps (the home page and its blocks), and each figure / bare_rps.
-Load comes from wrk in a second process. The benchmark tenant is removed at the end.
+Writes bench/results/serve.json with, for a tenant home page of 12 blocks:
+- home_rps: the anonymous page cache off (every view renders the page; the per-tenant fragment
+  caches of Site, theme/menus and the page body are on, as in production);
+- home_render_rps: every cache off: the full render path;
+- home_cached_rps: the anonymous page cache on;
+- graphql_rps: the home page and its blocks over GraphQL, anonymous answers cached;
+- graphql_uncached_rps: the same with every cache off, resolving each time;
+and each figure divided by bare_rps. Load comes from wrk in a second process. The benchmark
+tenant is removed at the end.
 """
 
 import json
@@ -142,10 +148,17 @@ def main():
         figures["bare_rps"] = wrk(port, "localhost")
         stop(process)
 
-        print(f"tenant home page ({blocks} blocks), uncached, and GraphQL ...")
+        print(f"tenant home page ({blocks} blocks) without the page cache, and GraphQL ...")
         process, port = serve("config.wsgi:application", {**environment, "PORTAL_PAGE_CACHE_SECONDS": "0"})
         figures["home_rps"] = wrk(port, domain)
         figures["graphql_rps"] = wrk(port, domain, "/graphql/", script=lua.name)
+        stop(process)
+
+        print("the same with every cache off ...")
+        no_caches = {**environment, "PORTAL_PAGE_CACHE_SECONDS": "0", "PORTAL_FRAGMENT_CACHE_SECONDS": "0"}
+        process, port = serve("config.wsgi:application", no_caches)
+        figures["home_render_rps"] = wrk(port, domain)
+        figures["graphql_uncached_rps"] = wrk(port, domain, "/graphql/", script=lua.name)
         stop(process)
 
         print("tenant home page, cached ...")
@@ -163,9 +176,11 @@ def main():
         "serve",
         {
             **{name: round(value, 1) for name, value in figures.items()},
-            "home_ratio": round(figures["home_rps"] / bare, 3),
-            "home_cached_ratio": round(figures["home_cached_rps"] / bare, 3),
-            "graphql_ratio": round(figures["graphql_rps"] / bare, 3),
+            **{
+                name.replace("_rps", "_ratio"): round(value / bare, 3)
+                for name, value in figures.items()
+                if name != "bare_rps"
+            },
             "home_blocks": blocks,
             "setup": f"gunicorn 2 sync workers, production settings, cache: {'Redis' if os.environ.get('REDIS_URL') else 'local memory per worker'}; "
             f"wrk -t1 -c{CONNECTIONS} -d{DURATION} on the same 2-core machine",
