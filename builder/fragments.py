@@ -58,7 +58,9 @@ def body_html(page, request, context) -> str:
 
     def render():
         prefetch_linked_pages(page.body.raw_data, request)
-        return str(page.body.render_as_block(context=context))
+        # Each block on its own, as {% include_block %} does (the StreamField's own render would
+        # wrap every block in an extra <div class="block-<name>">).
+        return "".join(str(child.render(context=context)) for child in page.body)
 
     child_blocks = page.body.stream_block.child_blocks
     personal = any(

@@ -15,6 +15,7 @@ def test_member_mall_portal_renders_every_page(make_tenant, client):
     assert '<a href="/membership/">会员权益 · Membership</a>' in home  # the menu
     assert "<h2>关于 About</h2>" in home  # a footer column
     assert "--color-primary:#6b3e26" in home  # lumen preset
+    assert 'class="w-block-' not in home  # blocks render bare, without StreamField wrappers
     for path in ("/membership/", "/help/", "/stores/", "/spring/"):
         assert client.get(path, HTTP_HOST="lumen.localhost").status_code == 200, path
 
