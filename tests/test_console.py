@@ -31,6 +31,17 @@ def test_console_needs_a_login(db, client):
     assert response["Location"] == "/console/login/?next=/console/"
 
 
+def test_logging_in_lands_on_the_portal_list(db, client, agency):
+    user = get_user_model().objects.create_user("agent", "agent@example.com", "agency-pass-9")
+    agency.staff.add(user)
+    response = client.post(
+        "/console/login/", {"username": "agent", "password": "agency-pass-9"}, HTTP_HOST="localhost"
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/console/"
+    assert client.get("/console/", HTTP_HOST="localhost").status_code == 200
+
+
 def test_a_user_in_no_agency_cannot_log_in(db, client):
     get_user_model().objects.create_user("loner", "l@example.com", "loner-pass-1")
     response = client.post(

@@ -3,12 +3,13 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from grapple.models import GraphQLImage, GraphQLInt, GraphQLString
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
-from themes.colours import DARK_TEXT, contrast_ratio, mix, text_colour_on
+from themes.colours import DARK_TEXT, HEX_COLOUR, contrast_ratio, mix, text_colour_on
 from themes.panels import ContrastWarningsPanel
 from themes.presets import FONT_CHOICES, FONT_STACKS, PRESET_CHOICES, PRESETS
 
@@ -107,14 +108,22 @@ class BrandTheme(BaseSiteSetting):
 
     @property
     def values(self) -> dict:
+        """The effective theme. Anything invalid (a row written around the form's validation) falls
+        back to the preset, so nothing stored here can break out of the page's <style>."""
         preset = PRESETS.get(self.preset, PRESETS["harbor"])
+
+        def colour(value, fallback):
+            return value if value and HEX_COLOUR.match(value) else fallback
+
         return {
-            "primary": self.primary_colour or preset["primary"],
-            "secondary": self.secondary_colour or preset["secondary"],
-            "accent": self.accent_colour or preset["accent"],
-            "mode": self.mode or preset["mode"],
-            "font": self.font or preset["font"],
-            "radius": self.corner_radius if self.corner_radius is not None else preset["radius"],
+            "primary": colour(self.primary_colour, preset["primary"]),
+            "secondary": colour(self.secondary_colour, preset["secondary"]),
+            "accent": colour(self.accent_colour, preset["accent"]),
+            "mode": self.mode if self.mode in ("light", "dark") else preset["mode"],
+            "font": self.font if self.font in FONT_STACKS else preset["font"],
+            "radius": min(int(self.corner_radius), 32)
+            if self.corner_radius is not None
+            else preset["radius"],
         }
 
     def css_variables(self) -> str:
@@ -139,7 +148,8 @@ class BrandTheme(BaseSiteSetting):
             "--font-body": FONT_STACKS[v["font"]],
             "--radius": f"{v['radius']}px",
         }
-        return ";".join(f"{name}:{value}" for name, value in tokens.items())
+        # Safe to put in <style> unescaped: every value is a checked colour, a fixed font stack or a number.
+        return mark_safe(";".join(f"{name}:{value}" for name, value in tokens.items()))  # noqa: S308
 
     def contrast_warnings(self) -> list[str]:
         """Colours whose text (white or dark, whichever is better) fails WCAG AA (4.5:1)."""

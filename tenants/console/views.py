@@ -7,6 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 
 from tenants import services
@@ -19,6 +20,7 @@ class LoginView(auth_views.LoginView):
     template_name = "console/login.html"
     authentication_form = ConsoleLoginForm
     redirect_authenticated_user = True
+    next_page = reverse_lazy("console:tenant_list")
 
 
 def agency_staff_required(view):

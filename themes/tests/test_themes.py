@@ -93,3 +93,17 @@ def test_admin_shows_contrast_warnings(make_tenant, in_tenant):
     page = client.get(f"/admin/settings/themes/brandtheme/{site_id}/", HTTP_HOST="alpha.localhost")
     assert page.status_code == 200
     assert "Accent colour #777777: text on it has a contrast of 4.48:1" in page.content.decode()
+
+
+def test_font_stack_reaches_the_page_unescaped_and_bad_stored_values_fall_back(
+    make_tenant, in_tenant, client
+):
+    tenant = make_tenant("alpha").tenant
+    with in_tenant(tenant):
+        # Written around the form's validation, as an import script might.
+        BrandTheme.objects.update(primary_colour="red}</s", font="humanist")
+    html = client.get("/", HTTP_HOST="alpha.localhost").content.decode()
+    assert '--font-body:"Avenir Next", "Segoe UI"' in html
+    assert "&quot;" not in html.split("<style>")[1].split("</style>")[0]
+    assert "--color-primary:#6b3e26" in html  # the preset's colour, not the stored text
+    assert "red}</s" not in html
