@@ -9,9 +9,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
-from django.utils.translation import get_language_from_request
 
 from blocks.links import forget_linked_pages
+from tenants.language import language_for
 
 GENERATION_KEY = "portal-pages:generation"
 SKIP_PREFIXES = ("/admin/", "/graphql/", "/documents/", "/media/", "/static/")
@@ -37,7 +37,7 @@ def generation(request=None) -> int:
 
 
 def _key(request) -> str:
-    language = get_language_from_request(request)
+    language = language_for(request)
     return f"portal-pages:{generation(request)}:{language}:{request.get_host()}:{request.get_full_path()}"
 
 

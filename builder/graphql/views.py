@@ -5,13 +5,13 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.utils.translation import get_language_from_request
 from graphene.validation import depth_limit_validator
 from graphene_django.views import GraphQLView
 from graphql import ExecutionResult, GraphQLError, parse
 from graphql.validation import NoSchemaIntrospectionCustomRule, ValidationRule, specified_rules
 
 from builder.page_cache import generation
+from tenants.language import language_for
 
 
 class MaxAliasesRule(ValidationRule):
@@ -99,7 +99,7 @@ class LimitedGraphQLView(GraphQLView):
             return None  # GraphiQL
         payload = request.body if request.method == "POST" else request.META.get("QUERY_STRING", "").encode()
         digest = hashlib.sha256(request.method.encode() + b"\0" + payload).hexdigest()
-        return f"graphql:{generation(request)}:{get_language_from_request(request)}:{digest}"
+        return f"graphql:{generation(request)}:{language_for(request)}:{digest}"
 
     def execute_graphql_request(self, request, data, query, variables, operation_name, show_graphiql=False):
         if query:

@@ -196,3 +196,13 @@ def test_corrupt_stored_block_data_does_not_break_the_page(make_tenant, in_tenan
     assert '<h2 class="hero-heading">Still here</h2>' in html
     assert '<a href="https://evil.example/x">Bad video</a>' in html  # a plain link, never an iframe
     assert 'evil.example/x" title' not in html
+
+
+def test_without_a_browser_language_the_portal_speaks_the_brands_language(make_tenant, client):
+    make_tenant("lumen", default_language="zh-hans")
+    make_tenant("harbor", template="service-desk", default_language="en")
+    assert ">跳到正文</a>" in client.get("/help/", HTTP_HOST="lumen.localhost").content.decode()
+    assert ">Skip to content</a>" in client.get("/help/", HTTP_HOST="harbor.localhost").content.decode()
+    # The visitor's own choice wins.
+    english = client.get("/help/", HTTP_HOST="lumen.localhost", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert ">Skip to content</a>" in english
