@@ -23,6 +23,7 @@ from tenants.models import SpareSchema, TemplateSnapshot
 logger = logging.getLogger(__name__)
 
 SCHEMA_PLACEHOLDER = "__SCHEMA__"
+REFILL_LOCK_ID = 7_301_002  # pg advisory lock: one spare-pool refill at a time
 
 
 def template_schema_name() -> str:
@@ -226,18 +227,23 @@ def fill_spare_pool(size: int | None = None, *, progress=None) -> int:
 
 
 def drop_stale_spares(fingerprint: str) -> int:
-    stale = list(SpareSchema.objects.exclude(fingerprint=fingerprint))
-    for spare in stale:
-        with transaction.atomic():
-            drop_schema(spare.schema_name)
-            spare.delete()
-    if stale:
-        logger.info("Dropped %d spare schemas built from an older migration state", len(stale))
-    return len(stale)
+    """Drop the spares cloned from another migration state than `fingerprint`."""
+    return _drop_spares(SpareSchema.objects.exclude(fingerprint=fingerprint))
 
 
 def empty_spare_pool() -> int:
-    return drop_stale_spares(fingerprint="")  # no spare has an empty fingerprint
+    return _drop_spares(SpareSchema.objects.all())
+
+
+def _drop_spares(spares) -> int:
+    dropped = list(spares)
+    for spare in dropped:
+        with transaction.atomic():
+            drop_schema(spare.schema_name)
+            spare.delete()
+    if dropped:
+        logger.info("Dropped %d spare schemas", len(dropped))
+    return len(dropped)
 
 
 def request_pool_refill() -> None:
@@ -248,42 +254,33 @@ def request_pool_refill() -> None:
     """
     if settings.SPARE_SCHEMA_POOL_SIZE <= 0:
         return
-    from tenants.tasks import refill_spare_pool
+    from tenants.tasks import refill_spare_pool as refill_task
 
     if settings.CELERY_BROKER_URL:
-        refill_spare_pool.delay()
+        refill_task.delay()
     else:
         import threading
 
         threading.Thread(target=_refill_in_thread, name="spare-pool-refill", daemon=True).start()
 
 
-def _refill_in_thread() -> None:
-    from django.db import close_old_connections
-
+def refill_spare_pool() -> int:
+    """fill_spare_pool() by one process at a time (a session advisory lock); 0 when another is at it."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [REFILL_LOCK_ID])
+        if not cursor.fetchone()[0]:
+            return 0
     try:
-        with _single_refiller() as acquired:
-            if acquired:
-                fill_spare_pool()
+        return fill_spare_pool()
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [REFILL_LOCK_ID])
+
+
+def _refill_in_thread() -> None:
+    try:
+        refill_spare_pool()
     except Exception:
         logger.exception("Refilling the spare schema pool failed")
     finally:
-        close_old_connections()
         connection.close()
-
-
-class _single_refiller:
-    """A session advisory lock so only one refill runs at a time across processes."""
-
-    LOCK_ID = 7_301_002
-
-    def __enter__(self):
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_lock(%s)", [self.LOCK_ID])
-            self.acquired = cursor.fetchone()[0]
-        return self.acquired
-
-    def __exit__(self, *exc):
-        if self.acquired:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [self.LOCK_ID])

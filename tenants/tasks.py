@@ -6,4 +6,4 @@ from tenants import schemas
 @shared_task
 def refill_spare_pool() -> int:
     """Runs in the public schema: spare schemas belong to no tenant yet."""
-    return schemas.fill_spare_pool()
+    return schemas.refill_spare_pool()

@@ -6,7 +6,7 @@ from django.db import connection
 from wagtail.models import Site
 
 from builder.models import HomePage
-from tenants import services
+from tenants import schemas, services
 from tenants.models import Domain, SpareSchema, Tenant
 
 
@@ -253,3 +253,28 @@ def test_suspend_resume_archive_follow_the_lifecycle(make_tenant):
     tenant.refresh_from_db()
     assert tenant.status == "archived"
     assert "acme" in schema_names()  # archiving keeps the data
+
+
+def test_the_pool_refills_up_to_its_size_one_refiller_at_a_time(db, settings):
+    import psycopg
+
+    settings.SPARE_SCHEMA_POOL_SIZE = SpareSchema.objects.count() + 1
+    database = connection.settings_dict
+    other = psycopg.connect(
+        dbname=database["NAME"],
+        user=database["USER"],
+        host=database["HOST"] or None,
+        port=database["PORT"] or None,
+        password=database["PASSWORD"] or None,
+        autocommit=True,
+    )
+    try:
+        other.execute("SELECT pg_advisory_lock(%s)", [schemas.REFILL_LOCK_ID])
+        assert schemas.refill_spare_pool() == 0  # another process is refilling
+        other.execute("SELECT pg_advisory_unlock(%s)", [schemas.REFILL_LOCK_ID])
+    finally:
+        other.close()
+
+    assert schemas.refill_spare_pool() == 1
+    assert SpareSchema.objects.count() == settings.SPARE_SCHEMA_POOL_SIZE
+    assert schemas.refill_spare_pool() == 0  # already full
