@@ -1,5 +1,6 @@
 """Cross-app fixtures: tenants are made through the real `provision_tenant`."""
 
+import contextlib
 import itertools
 
 import pytest
@@ -70,3 +71,42 @@ def in_tenant():
         return schema_context(tenant.schema_name)
 
     return enter
+
+
+@contextlib.contextmanager
+def committed_tenant(label: str, **kwargs):
+    """A tenant provisioned for real (committed, so other threads and servers see it), removed
+    afterwards: its schema, domain, tenant and agency rows, and the spare it took is replaced.
+    Call with database access unblocked and never on the development database."""
+    from django.db import connection
+
+    from tenants import hosts
+    from tenants.models import Domain, Tenant
+
+    test_database = connection.creation._get_test_db_name()
+    if connection.settings_dict["NAME"] != test_database:
+        raise RuntimeError(f"Committed tenants are for the test database {test_database!r} only.")
+    connection.set_schema_to_public()
+    spares_before = SpareSchema.objects.count()
+    owner = Agency.objects.create(name=f"Committed agency {label}")
+    provisioned = None
+    try:
+        provisioned = services.provision_tenant(
+            kwargs.pop("name", label),
+            f"{label}.localhost",
+            kwargs.pop("template", "member-mall"),
+            f"admin@{label}.example",
+            agency=owner,
+            **kwargs,
+        )
+        yield provisioned
+    finally:
+        connection.set_schema_to_public()
+        if provisioned is not None:
+            tenant = provisioned.tenant
+            schemas.drop_schema(tenant.schema_name)
+            Domain.objects.filter(tenant_id=tenant.pk).delete()
+            Tenant.objects.filter(pk=tenant.pk).delete()
+            hosts.forget(provisioned.domain.domain)
+        owner.delete()
+        schemas.fill_spare_pool(spares_before)

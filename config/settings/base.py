@@ -51,6 +51,7 @@ TENANT_APPS = [
     "grapple",  # GraphQL types for pages, blocks, images and settings
     "themes",  # the brand theme setting
     "builder",  # portal page types, navigation and footer
+    "members",  # loyalty: levels, points and stored-value ledgers
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]

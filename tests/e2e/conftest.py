@@ -111,56 +111,34 @@ def live_tenant(live_server_url, django_db_blocker):
     from django_tenants.utils import schema_context
 
     from builder.models import HomePage
-    from tenants import hosts, schemas, services
-    from tenants.models import Agency, Domain, SpareSchema, Tenant
+    from conftest import committed_tenant
 
     label = f"e2e{uuid.uuid4().hex[:10]}"
     password = f"pw-{uuid.uuid4().hex}"
     port = live_server_url.rsplit(":", 1)[1]
 
     with django_db_blocker.unblock():
-        connection.set_schema_to_public()
-        spares_before = SpareSchema.objects.count()
-        agency = Agency.objects.create(name=f"E2E agency {label}")
-        provisioned = None
         try:
             # Autocommit outside any test transaction: committed, so the server threads see it.
-            provisioned = services.provision_tenant(
-                f"E2E {label}",
-                f"{label}.localhost",
-                "member-mall",
-                f"admin@{label}.example",
-                agency=agency,
-                default_language="en",
-                time_zone="UTC",
-            )
-            with schema_context(provisioned.tenant.schema_name):
-                # The invited admin has no password yet (they would choose one from the invitation).
-                admin = get_user_model().objects.get(username=provisioned.admin_username)
-                admin.set_password(password)
-                admin.save(update_fields=["password"])
-                home_page_id = HomePage.objects.get().pk
+            with committed_tenant(
+                label, name=f"E2E {label}", default_language="en", time_zone="UTC"
+            ) as provisioned:
+                with schema_context(provisioned.tenant.schema_name):
+                    # The invited admin has no password yet (they would choose one from the invitation).
+                    admin = get_user_model().objects.get(username=provisioned.admin_username)
+                    admin.set_password(password)
+                    admin.save(update_fields=["password"])
+                    home_page_id = HomePage.objects.get().pk
 
-            yield LiveTenant(
-                provisioned=provisioned,
-                admin_username=provisioned.admin_username,
-                admin_password=password,
-                url=f"http://{provisioned.domain.domain}:{port}",
-                home_page_id=home_page_id,
-            )
+                yield LiveTenant(
+                    provisioned=provisioned,
+                    admin_username=provisioned.admin_username,
+                    admin_password=password,
+                    url=f"http://{provisioned.domain.domain}:{port}",
+                    home_page_id=home_page_id,
+                )
         finally:
-            try:
-                connection.set_schema_to_public()
-                if provisioned is not None:
-                    tenant = provisioned.tenant
-                    schemas.drop_schema(tenant.schema_name)
-                    Domain.objects.filter(tenant_id=tenant.pk).delete()
-                    Tenant.objects.filter(pk=tenant.pk).delete()
-                    hosts.forget(provisioned.domain.domain)
-                agency.delete()
-                schemas.fill_spare_pool(spares_before)
-            finally:
-                # With Playwright's event loop running, Django keeps this context's connections apart
-                # from the ones pytest-django closes; left open, it would keep the test database from
-                # being dropped at the end of the session.
-                connection.close()
+            # With Playwright's event loop running, Django keeps this context's connections apart
+            # from the ones pytest-django closes; left open, it would keep the test database from
+            # being dropped at the end of the session.
+            connection.close()

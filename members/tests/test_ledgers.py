@@ -1,0 +1,217 @@
+"""Points and stored value: exact balances, idempotent retries, bad input, concurrency."""
+
+import threading
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django_tenants.utils import schema_context
+
+from conftest import committed_tenant
+from members import services
+from members.models import BalanceEntry, LedgerSource, Member, MemberEvent, MemberLevel, PointsEntry
+
+
+def make_member(username="mei"):
+    user = get_user_model().objects.create_user(username, f"{username}@example.com")
+    return services.enrol_member(user)
+
+
+@pytest.fixture
+def levels(make_tenant, in_tenant):
+    tenant = make_tenant("lumen").tenant
+    with in_tenant(tenant):
+        MemberLevel.objects.create(name="Silver", threshold_points=0)
+        MemberLevel.objects.create(name="Gold", threshold_points=2000, points_multiplier="1.5")
+        MemberLevel.objects.create(name="Black", threshold_points=8000, points_multiplier="2")
+        yield tenant
+
+
+def test_points_add_spend_and_keep_the_ledger(levels, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        member = make_member()
+        services.add_points(
+            member, 1500, reason="Order 1001", source=LedgerSource.ORDER, idempotency_key="o1001"
+        )
+        services.spend_points(member, 400, reason="Free latte", idempotency_key="r1")
+
+    member.refresh_from_db()
+    assert (member.points, member.lifetime_points, member.level.name) == (1100, 1500, "Silver")
+    assert list(
+        PointsEntry.objects.filter(member=member).order_by("pk").values_list("delta", "balance_after")
+    ) == [
+        (1500, 1500),
+        (-400, 1100),
+    ]
+    assert services.ledger_drift(member) == {"points": 0, "balance_cents": 0}
+    assert list(MemberEvent.objects.filter(member=member).order_by("pk").values_list("kind", flat=True)) == [
+        "points_changed",
+        "points_changed",
+    ]
+
+
+def test_crossing_a_threshold_moves_the_member_up_and_records_it(levels, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        member = make_member()
+        services.add_points(member, 8500, reason="Big order", source=LedgerSource.ORDER, idempotency_key="o1")
+    member.refresh_from_db()
+    assert member.level.name == "Black"
+    event = MemberEvent.objects.get(kind="level_changed")
+    assert event.data == {"previous": "Silver", "level": "Black"}
+
+
+def test_a_retry_with_the_same_key_changes_nothing(levels):
+    member = make_member()
+    first = services.add_points(
+        member, 100, reason="Check-in", source=LedgerSource.CHECK_IN, idempotency_key="day1"
+    )
+    again = services.add_points(
+        member, 100, reason="Check-in", source=LedgerSource.CHECK_IN, idempotency_key="day1"
+    )
+    assert again.pk == first.pk
+    member.refresh_from_db()
+    assert member.points == 100
+    assert PointsEntry.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        (0, "The amount must be more than 0 points."),
+        (-5, "The amount must be more than 0 points."),
+        (10_000_001, "The amount can be at most 10,000,000 points at a time."),
+        (1.5, "The amount must be a whole number of points."),
+        ("100", "The amount must be a whole number of points."),
+        (True, "The amount must be a whole number of points."),
+    ],
+)
+def test_bad_amounts_are_refused_and_change_nothing(levels, amount, message):
+    member = make_member()
+    with pytest.raises(services.LoyaltyError, match=message):
+        services.add_points(member, amount, reason="x", source=LedgerSource.ORDER, idempotency_key="k")
+    member.refresh_from_db()
+    assert (member.points, PointsEntry.objects.count()) == (0, 0)
+
+
+def test_spending_more_than_there_is_is_refused(levels):
+    member = make_member()
+    services.add_points(member, 50, reason="Gift", source=LedgerSource.MANUAL, idempotency_key="g")
+    with pytest.raises(services.InsufficientPoints, match="Not enough points: 50 available, 80 asked for."):
+        services.spend_points(member, 80, reason="Mug", idempotency_key="s")
+    member.refresh_from_db()
+    assert member.points == 50
+    assert PointsEntry.objects.count() == 1
+
+
+def test_staff_adjustments_need_a_reason_and_a_person(levels):
+    member = make_member()
+    staff = get_user_model().objects.create_user("staff", "s@example.com", is_staff=True)
+    with pytest.raises(services.LoyaltyError, match="Give a reason for the adjustment."):
+        services.adjust_points(member, 10, reason=" ", idempotency_key="a", acting_user=staff)
+    with pytest.raises(services.LoyaltyError, match="Adjustments are made by a staff member."):
+        services.adjust_points(member, 10, reason="Goodwill", idempotency_key="a", acting_user=None)
+    entry = services.adjust_points(member, 30, reason="Goodwill", idempotency_key="a", acting_user=staff)
+    assert (entry.source, entry.acting_user, entry.reason) == ("manual", staff, "Goodwill")
+    with pytest.raises(services.InsufficientPoints):
+        services.adjust_points(member, -31, reason="Correction", idempotency_key="b", acting_user=staff)
+
+
+def test_stored_value_top_up_and_pay(levels):
+    member = make_member()
+    services.top_up_balance(member, 10_000, reason="Top-up at till", idempotency_key="t1")
+    services.pay_with_balance(member, 2_550, reason="Order 7", idempotency_key="p1")
+    with pytest.raises(
+        services.InsufficientBalance, match="Not enough cents: 7,450 available, 9,000 asked for."
+    ):
+        services.pay_with_balance(member, 9_000, reason="Order 8", idempotency_key="p2")
+    member.refresh_from_db()
+    assert member.balance_cents == 7_450
+    assert list(BalanceEntry.objects.order_by("pk").values_list("delta", flat=True)) == [10_000, -2_550]
+
+
+def test_the_database_refuses_a_negative_balance_whatever_code_runs(levels):
+    from django.db import IntegrityError, transaction
+
+    member = make_member()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Member.objects.filter(pk=member.pk).update(points=-1)
+
+
+@pytest.fixture(scope="module")
+def committed_member(django_db_setup, django_db_blocker):
+    """A member in a committed tenant, so that many threads (each on its own connection) see it."""
+    with django_db_blocker.unblock(), committed_tenant("ledgers") as provisioned:
+        schema = provisioned.tenant.schema_name
+        with schema_context(schema):
+            member = make_member("racer")
+            services.add_points(
+                member, 1000, reason="Start", source=LedgerSource.MANUAL, idempotency_key="start"
+            )
+            services.top_up_balance(member, 1000, reason="Start", idempotency_key="start")
+        yield schema, member.pk
+        connection.set_schema_to_public()
+
+
+def run_in_threads(count, work):
+    results, barrier = [None] * count, threading.Barrier(count)
+
+    def runner(index):
+        from django.db import connection as thread_connection
+
+        try:
+            barrier.wait()
+            results[index] = work(index)
+        except Exception as error:  # noqa: BLE001 - the test inspects what each thread got
+            results[index] = error
+        finally:
+            thread_connection.close()
+
+    threads = [threading.Thread(target=runner, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_fifty_concurrent_spends_never_overdraw_and_never_lose_an_update(committed_member, django_db_blocker):
+    schema, member_pk = committed_member
+
+    def spend(index):
+        with schema_context(schema):
+            member = Member.objects.get(pk=member_pk)
+            return services.spend_points(member, 30, reason=f"Race {index}", idempotency_key=f"race-{index}")
+
+    with django_db_blocker.unblock():
+        results = run_in_threads(50, spend)
+        retries = run_in_threads(10, spend)  # the same keys again: nothing changes
+        with schema_context(schema):
+            member = Member.objects.get(pk=member_pk)
+            spent = [r for r in results if isinstance(r, PointsEntry)]
+            refused = [r for r in results if isinstance(r, services.InsufficientPoints)]
+            assert len(spent) == 33  # 1000 // 30
+            assert len(refused) == 17
+            assert member.points == 1000 - 33 * 30
+            assert sorted(r.pk for r in retries if isinstance(r, PointsEntry)) == sorted(
+                e.pk for e in spent if int(e.reason.split()[1]) < 10
+            )
+            assert services.ledger_drift(member) == {"points": 0, "balance_cents": 0}
+
+
+def test_fifty_concurrent_payments_from_stored_value(committed_member, django_db_blocker):
+    schema, member_pk = committed_member
+
+    def pay(index):
+        with schema_context(schema):
+            member = Member.objects.get(pk=member_pk)
+            return services.pay_with_balance(
+                member, 70, reason=f"Order {index}", idempotency_key=f"pay-{index}"
+            )
+
+    with django_db_blocker.unblock():
+        results = run_in_threads(50, pay)
+        with schema_context(schema):
+            member = Member.objects.get(pk=member_pk)
+            assert sum(isinstance(r, BalanceEntry) for r in results) == 14  # 1000 // 70
+            assert member.balance_cents == 1000 - 14 * 70
+            assert services.ledger_drift(member) == {"points": 0, "balance_cents": 0}
