@@ -100,9 +100,6 @@ class BaseLedgerEntry(models.Model):
 
 
 class PointsEntry(BaseLedgerEntry):
-    def __str__(self):
-        return f"{self.delta:+} points: {self.reason}"
-
     class Meta(BaseLedgerEntry.Meta):
         verbose_name_plural = "points entries"
         constraints = [
@@ -113,12 +110,12 @@ class PointsEntry(BaseLedgerEntry):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.delta:+} points: {self.reason}"
+
 
 class BalanceEntry(BaseLedgerEntry):
     """A change to stored value, in cents."""
-
-    def __str__(self):
-        return f"{self.delta:+} cents: {self.reason}"
 
     class Meta(BaseLedgerEntry.Meta):
         verbose_name_plural = "balance entries"
@@ -129,6 +126,9 @@ class BalanceEntry(BaseLedgerEntry):
                 condition=Q(balance_after__gte=0), name="balance_entry_balance_not_negative"
             ),
         ]
+
+    def __str__(self):
+        return f"{self.delta:+} cents: {self.reason}"
 
 
 class MemberEvent(models.Model):
