@@ -36,6 +36,7 @@ bench: setup ## Run the benchmarks and write bench/results/*.json
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || { echo "bench needs wrk: apt-get install wrk"; exit 1; }
 	$(PY) bench/provision.py
 	$(PY) bench/serve.py
+	$(PY) bench/ledger.py
 
 lint: install ## ruff check and format check
 	$(VENV)/bin/ruff check .
