@@ -27,6 +27,7 @@ SHARED_APPS = [
     "django.contrib.messages",  # no tables; console flash messages
     "django.contrib.staticfiles",  # no tables; one stylesheet for every tenant
     "django.contrib.humanize",  # no tables; number formatting in templates
+    "axes",  # both lists: console log-in lockouts in public, customers' and staff's in each tenant
 ]
 
 TENANT_APPS = [
@@ -52,6 +53,11 @@ TENANT_APPS = [
     "themes",  # the brand theme setting
     "builder",  # portal page types, navigation and footer
     "members",  # loyalty: levels, points and stored-value ledgers
+    "coupons",  # coupon templates, issued coupons, redemption
+    "allauth",  # customer sign-up and log-in, per tenant
+    "allauth.account",  # e-mail addresses and verification live in the tenant's schema
+    "axes",  # log-in lockouts per tenant, account and IP
+    "accounts",  # customer profiles, account deletion
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -86,6 +92,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 TEMPLATES = [
@@ -142,6 +151,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/console/login/"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out accounts and IPs
+    "allauth.account.auth_backends.AuthenticationBackend",  # customers, by e-mail
+    "django.contrib.auth.backends.ModelBackend",  # console, Wagtail admin, by username
+]
+# Five wrong passwords lock an account, or an IP, out for 15 minutes (per tenant: the counts live
+# in each tenant's schema).
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
 SESSION_COOKIE_HTTPONLY = True
 # How long a brand admin's set-password invitation stays valid.
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 7 * 24 * 3600)

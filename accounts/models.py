@@ -1,0 +1,1 @@
+"""Customer profiles (see services.py)."""

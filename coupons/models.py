@@ -1,0 +1,1 @@
+"""Coupon templates and issued coupons (see services.py)."""
