@@ -26,6 +26,8 @@ __all__ = [
 
 def page_blocks():
     """(name, block) pairs for a page's body StreamField, in the order the block picker lists them."""
+    from members.blocks import LevelBenefitsBlock, MemberCardBlock
+
     return [
         ("hero", HeroBlock()),
         ("announcement", AnnouncementBlock()),
@@ -41,6 +43,8 @@ def page_blocks():
         ("video", VideoBlock()),
         ("contact_channels", ContactChannelsBlock()),
         ("spacer", SpacerBlock()),
+        ("member_card", MemberCardBlock()),
+        ("level_benefits", LevelBenefitsBlock()),
     ]
 
 

@@ -69,6 +69,14 @@ class Member(models.Model):
     def __str__(self):
         return f"{self.user} ({self.code})"
 
+    @property
+    def email(self) -> str:
+        return self.user.email
+
+    @property
+    def level_name(self) -> str:
+        return self.level.name if self.level_id else ""
+
 
 class LedgerSource(models.TextChoices):
     ORDER = "order", _("Order")
@@ -153,3 +161,21 @@ class MemberEvent(models.Model):
 
     def __str__(self):
         return f"{self.member_id} {self.kind}"
+
+
+class CustomerToken(models.Model):
+    """A bearer token for the GraphQL API, issued to one customer of this tenant (apps, mini-programs).
+
+    Only a hash is stored; the token exists in this tenant's schema only, so it means nothing to
+    any other tenant."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="customer_tokens"
+    )
+    name = models.CharField(max_length=60, default="app")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.user} · {self.name}"

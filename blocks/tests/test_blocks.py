@@ -26,6 +26,8 @@ MINIMAL = {
     "video": {"url": "https://youtu.be/dQw4w9WgXcQ", "title": "Intro"},
     "contact_channels": {"phone": "400-820-1234"},
     "spacer": {},
+    "member_card": {},
+    "level_benefits": {},
 }
 
 
@@ -40,18 +42,27 @@ def test_every_library_block_has_a_minimal_value_and_the_picker_metadata():
         assert list(block.child_blocks)[-1] == "appearance", name
 
 
+def render_in_a_tenant(request, block, raw) -> str:
+    """Member blocks read the tenant's tables (levels, the visitor's card)."""
+    if not getattr(block.meta, "personal", False):
+        return block.render(block.to_python(raw))
+    tenant = request.getfixturevalue("make_tenant")("blocks").tenant
+    with request.getfixturevalue("in_tenant")(tenant):
+        return block.render(block.to_python(raw))
+
+
 @pytest.mark.parametrize("name", list(BLOCKS))
-def test_block_renders_its_preview_value(name):
+def test_block_renders_its_preview_value(name, db, request):
     block = BLOCKS[name]
-    html = block.render(block.to_python(block.meta.preview_value))
+    html = render_in_a_tenant(request, block, block.meta.preview_value)
     assert f"block-{name.replace('_', '-')}" in html
     assert "variant-light" in html
 
 
 @pytest.mark.parametrize("name", list(BLOCKS))
-def test_block_renders_with_empty_optional_fields(name):
+def test_block_renders_with_empty_optional_fields(name, db, request):
     block = BLOCKS[name]
-    html = block.render(block.to_python(MINIMAL[name]))
+    html = render_in_a_tenant(request, block, MINIMAL[name])
     assert f'class="block block-{name.replace("_", "-")} variant-light' in html
 
 

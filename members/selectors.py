@@ -1,0 +1,72 @@
+"""Reads for member pages, blocks, the admin and GraphQL, each with its joins done once."""
+
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+
+from members.models import BalanceEntry, Member, MemberLevel, PointsEntry
+
+HISTORY_PAGE_SIZE = 20
+
+
+def member_for(user) -> Member | None:
+    if user is None or not user.is_authenticated:
+        return None
+    return Member.objects.select_related("level", "level__badge").filter(user=user).first()
+
+
+def member_levels() -> list[MemberLevel]:
+    return list(MemberLevel.objects.select_related("badge").order_by("threshold_points"))
+
+
+@dataclass(frozen=True)
+class LevelProgress:
+    level: MemberLevel | None
+    next_level: MemberLevel | None
+    points_to_next: int  # lifetime points still needed; 0 at the top level
+    percent: int  # 0..100 of the way from this level to the next
+
+
+def level_progress(member: Member, levels: list[MemberLevel] | None = None) -> LevelProgress:
+    levels = member_levels() if levels is None else levels
+    current = member.level
+    higher = [level for level in levels if level.threshold_points > member.lifetime_points]
+    next_level = higher[0] if higher else None
+    if next_level is None:
+        return LevelProgress(current, None, 0, 100)
+    start = current.threshold_points if current else 0
+    span = max(next_level.threshold_points - start, 1)
+    done = max(member.lifetime_points - start, 0)
+    return LevelProgress(
+        current,
+        next_level,
+        next_level.threshold_points - member.lifetime_points,
+        min(100, done * 100 // span),
+    )
+
+
+def points_history(member: Member, page_number=1) -> Page:
+    entries = PointsEntry.objects.filter(member=member).order_by("-created_at", "-pk")
+    return Paginator(entries, HISTORY_PAGE_SIZE).get_page(page_number)
+
+
+def balance_history(member: Member, page_number=1) -> Page:
+    entries = BalanceEntry.objects.filter(member=member).order_by("-created_at", "-pk")
+    return Paginator(entries, HISTORY_PAGE_SIZE).get_page(page_number)
+
+
+def usable_coupon_count(member: Member) -> int:
+    """From the coupons app when it is installed in this build, else 0."""
+    try:
+        from coupons.selectors import coupon_count_for
+    except ImportError:
+        return 0
+    return coupon_count_for(member)
+
+
+def coupons_of(member: Member):
+    try:
+        from coupons.selectors import coupons_for
+    except ImportError:
+        return None
+    return coupons_for(member)

@@ -1,0 +1,166 @@
+"""What a customer sees: My account, the member card block, the QR code, GraphQL `viewer`."""
+
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from builder.models import HomePage
+from members import qr, services, tokens
+from members.models import LedgerSource, Member, MemberLevel
+
+
+@pytest.fixture
+def lumen(make_tenant, in_tenant):
+    tenant = make_tenant("lumen").tenant
+    with in_tenant(tenant):
+        MemberLevel.objects.create(name="Silver", threshold_points=0, benefits="Birthday drink")
+        MemberLevel.objects.create(name="Gold", threshold_points=2000, discount_percent=5, free_shipping=True)
+        home = HomePage.objects.get()
+        home.body = [("member_card", {"heading": "My card"}), ("level_benefits", {"heading": "Levels"})]
+        home.save_revision().publish()
+    return tenant
+
+
+def customer(tenant, in_tenant, username="mei", points=0):
+    with in_tenant(tenant):
+        user = get_user_model().objects.create_user(username, f"{username}@example.com", "tea-time-2026")
+        member = services.enrol_member(user)
+        if points:
+            services.add_points(
+                member, points, reason="Welcome", source=LedgerSource.MANUAL, idempotency_key="w"
+            )
+        return user, Member.objects.get(pk=member.pk)
+
+
+def log_in(client, tenant, in_tenant, member):
+    """A session in the tenant's own session table (sessions never cross schemas)."""
+    with in_tenant(tenant):
+        client.force_login(member.user, backend="django.contrib.auth.backends.ModelBackend")
+
+
+def test_anonymous_visitors_are_invited_to_join(lumen, client):
+    html = client.get("/", HTTP_HOST="lumen.localhost", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<a class="button button-primary" href="/accounts/signup/">Join now</a>' in html
+    assert "member-qr" not in html
+    assert "<h3>Silver</h3>" in html
+
+
+def test_a_member_sees_their_card_with_level_points_progress_and_qr(lumen, in_tenant):
+    _, member = customer(lumen, in_tenant, points=1500)
+    client = Client()
+    log_in(client, lumen, in_tenant, member)
+    html = client.get("/", HTTP_HOST="lumen.localhost", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<p class="member-level">Silver</p>' in html
+    assert f'<p class="member-code">{member.code}</p>' in html
+    assert "<dd>1,500</dd>" in html
+    assert "500 points to Gold" in html
+    assert 'aria-valuenow="75"' in html
+    assert '<svg width="100%" height="100%" role="img" aria-label="QR"' in html
+    assert 'Silver <span class="level-you">Your level</span>' in html
+
+
+def test_my_account_shows_history_pages_and_needs_a_login(lumen, in_tenant, client):
+    response = client.get("/account/", HTTP_HOST="lumen.localhost")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+    _, member = customer(lumen, in_tenant)
+    with in_tenant(lumen):
+        for number in range(25):
+            services.add_points(
+                member,
+                10,
+                reason=f"Visit {number}",
+                source=LedgerSource.CHECK_IN,
+                idempotency_key=str(number),
+            )
+        services.top_up_balance(member, 12_345, reason="Top-up", idempotency_key="t")
+    log_in(client, lumen, in_tenant, member)
+    first = client.get("/account/", HTTP_HOST="lumen.localhost", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert first.count("<td>Visit ") == 20
+    assert "<td>Visit 24</td>" in first  # newest first
+    assert "<span>1 / 2</span>" in first
+    assert "¥123.45" in first
+    second = client.get("/account/?points_page=2", HTTP_HOST="lumen.localhost").content.decode()
+    assert second.count("<td>Visit ") == 5
+    assert "<td>Visit 0</td>" in second
+
+
+@pytest.mark.parametrize(
+    ("scanned", "expected"),
+    [
+        ("M1:00FF00FF00FF00FF", "00FF00FF00FF00FF"),
+        (" m1:00ff00ff00ff00ff ", "00FF00FF00FF00FF"),
+        ("00FF-00FF-00FF-00FF", "00FF00FF00FF00FF"),
+    ],
+)
+def test_scanned_codes_are_read_back(scanned, expected):
+    assert qr.member_code_from_scan(scanned) == expected
+
+
+@pytest.mark.parametrize(
+    "scanned",
+    [
+        "",
+        "M1:",
+        "M1:XYZ",
+        "https://evil.example/?M1:00FF00FF00FF00FF",
+        "00FF00FF00FF00F",
+        "M2:00FF00FF00FF00FF",
+    ],
+)
+def test_malformed_codes_are_refused_with_a_message(scanned):
+    with pytest.raises(qr.MalformedMemberCode, match="That is not a member code"):
+        qr.member_code_from_scan(scanned)
+
+
+def gql(client, query, host="lumen.localhost", **headers):
+    response = client.post(
+        "/graphql/", json.dumps({"query": query}), content_type="application/json", HTTP_HOST=host, **headers
+    )
+    return response.json()
+
+
+VIEWER = "{ viewer { profile { email } memberCard { code level { name } points balance nextLevel { name } pointsToNextLevel } ledger(kind: POINTS) { delta reason } } }"
+
+
+def test_viewer_is_null_when_anonymous_and_levels_are_public(lumen, client):
+    assert gql(client, VIEWER) == {"data": {"viewer": None}}
+    levels = gql(client, "{ memberLevels { name thresholdPoints discountPercent freeShipping } }")
+    assert levels["data"]["memberLevels"] == [
+        {"name": "Silver", "thresholdPoints": 0, "discountPercent": 0, "freeShipping": False},
+        {"name": "Gold", "thresholdPoints": 2000, "discountPercent": 5, "freeShipping": True},
+    ]
+
+
+def test_viewer_by_bearer_token_sees_only_their_own_data(lumen, in_tenant, client):
+    user, member = customer(lumen, in_tenant, points=300)
+    customer(lumen, in_tenant, username="other", points=999)
+    with in_tenant(lumen):
+        raw = tokens.issue_customer_token(user, name="mini-program")
+    body = gql(client, VIEWER, HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert body["data"]["viewer"] == {
+        "profile": {"email": "mei@example.com"},
+        "memberCard": {
+            "code": member.code,
+            "level": {"name": "Silver"},
+            "points": 300,
+            "balance": 0,
+            "nextLevel": {"name": "Gold"},
+            "pointsToNextLevel": 1700,
+        },
+        "ledger": [{"delta": 300, "reason": "Welcome"}],
+    }
+    assert gql(client, VIEWER, HTTP_AUTHORIZATION="Bearer not-a-token") == {"data": {"viewer": None}}
+
+
+def test_a_token_of_tenant_a_means_nothing_on_tenant_b(lumen, in_tenant, make_tenant, client):
+    user, _ = customer(lumen, in_tenant, points=300)
+    with in_tenant(lumen):
+        raw = tokens.issue_customer_token(user)
+    make_tenant("bravo")
+    assert gql(client, VIEWER, host="bravo.localhost", HTTP_AUTHORIZATION=f"Bearer {raw}") == {
+        "data": {"viewer": None}
+    }
