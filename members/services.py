@@ -186,3 +186,36 @@ def ledger_drift(member: Member) -> dict[str, int]:
     points = PointsEntry.objects.filter(member=member).aggregate(total=Sum("delta"))["total"] or 0
     cents = BalanceEntry.objects.filter(member=member).aggregate(total=Sum("delta"))["total"] or 0
     return {"points": member.points - points, "balance_cents": member.balance_cents - cents}
+
+
+def points_due_to_expire(member: Member, *, earned_before) -> int:
+    """Points earned before `earned_before` that are still unspent, spending the oldest first.
+
+    With first-in-first-out spending, whatever has left the balance (spent, taken, expired) came
+    from the oldest points, so the old points still held are: earned before the cut-off minus all
+    points that ever left, if that is positive."""
+    from django.db.models import Q, Sum
+
+    totals = PointsEntry.objects.filter(member=member).aggregate(
+        earned_before=Sum("delta", filter=Q(delta__gt=0, created_at__lt=earned_before)),
+        left=Sum("delta", filter=Q(delta__lt=0)),
+    )
+    return max(0, (totals["earned_before"] or 0) + (totals["left"] or 0))
+
+
+def expire_points(member: Member, *, earned_before, acting_user=None) -> PointsEntry | None:
+    """Take away the points earned before `earned_before` and not spent since (once per cut-off)."""
+    with transaction.atomic():
+        locked = Member.objects.select_for_update().get(pk=member.pk)
+        amount = min(points_due_to_expire(locked, earned_before=earned_before), locked.points)
+        if amount <= 0:
+            return None
+        return _change(
+            POINTS,
+            locked,
+            -amount,
+            f"Points earned before {earned_before:%Y-%m-%d} expired",
+            LedgerSource.EXPIRY,
+            f"expiry:{earned_before:%Y-%m-%d}",
+            acting_user,
+        )

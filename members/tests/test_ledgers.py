@@ -215,3 +215,25 @@ def test_fifty_concurrent_payments_from_stored_value(committed_member, django_db
             assert sum(isinstance(r, BalanceEntry) for r in results) == 14  # 1000 // 70
             assert member.balance_cents == 1000 - 14 * 70
             assert services.ledger_drift(member) == {"points": 0, "balance_cents": 0}
+
+
+def test_points_expire_oldest_first_and_only_once(levels):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    member = make_member()
+    old, new = timezone.now() - dt.timedelta(days=400), timezone.now()
+    services.add_points(member, 300, reason="Old order", source=LedgerSource.ORDER, idempotency_key="old")
+    PointsEntry.objects.filter(idempotency_key="old").update(created_at=old)
+    services.add_points(member, 200, reason="New order", source=LedgerSource.ORDER, idempotency_key="new")
+    services.spend_points(member, 120, reason="Mug", idempotency_key="mug")  # comes out of the old points
+
+    cutoff = new - dt.timedelta(days=30)
+    assert services.points_due_to_expire(member, earned_before=cutoff) == 180
+    entry = services.expire_points(member, earned_before=cutoff)
+    assert (entry.delta, entry.source) == (-180, "expiry")
+    assert services.expire_points(member, earned_before=cutoff) is None  # nothing left to expire
+    member.refresh_from_db()
+    assert (member.points, member.lifetime_points) == (200, 500)
+    assert services.ledger_drift(member) == {"points": 0, "balance_cents": 0}

@@ -19,7 +19,9 @@ def shop(make_tenant, in_tenant):
             member = services.enrol_member(user)
             member.level = gold
             member.save()
-            services.add_points(member, points, reason="Welcome", source=LedgerSource.MANUAL, idempotency_key="w")
+            services.add_points(
+                member, points, reason="Welcome", source=LedgerSource.MANUAL, idempotency_key="w"
+            )
     return tenant
 
 
@@ -53,16 +55,24 @@ def test_staff_adjust_points_with_a_reason_only(shop, in_tenant):
     page = client.get(url, HTTP_HOST="lumen.localhost")
     key = page.context["form"]["idempotency_key"].value()
 
-    refused = client.post(url, {"points": "-500", "reason": "Oops", "idempotency_key": key}, HTTP_HOST="lumen.localhost")
+    refused = client.post(
+        url, {"points": "-500", "reason": "Oops", "idempotency_key": key}, HTTP_HOST="lumen.localhost"
+    )
     assert "Not enough points: 120 available, 500 asked for." in refused.content.decode()
-    missing = client.post(url, {"points": "10", "reason": "", "idempotency_key": key}, HTTP_HOST="lumen.localhost")
+    missing = client.post(
+        url, {"points": "10", "reason": "", "idempotency_key": key}, HTTP_HOST="lumen.localhost"
+    )
     assert missing.status_code == 200
     with in_tenant(shop):
         assert Member.objects.get(pk=member.pk).points == 120
 
-    done = client.post(url, {"points": "-20", "reason": "Broken cup", "idempotency_key": key}, HTTP_HOST="lumen.localhost")
+    done = client.post(
+        url, {"points": "-20", "reason": "Broken cup", "idempotency_key": key}, HTTP_HOST="lumen.localhost"
+    )
     assert done.status_code == 302
-    again = client.post(url, {"points": "-20", "reason": "Broken cup", "idempotency_key": key}, HTTP_HOST="lumen.localhost")
+    again = client.post(
+        url, {"points": "-20", "reason": "Broken cup", "idempotency_key": key}, HTTP_HOST="lumen.localhost"
+    )
     assert again.status_code == 302  # a double submit counts once
     with in_tenant(shop):
         assert Member.objects.get(pk=member.pk).points == 100
@@ -85,7 +95,9 @@ def test_scan_page_explains_bad_codes(shop, code, message):
 def test_scan_finds_the_member_and_adds_points(shop, in_tenant):
     member = member_named(shop, in_tenant, "li")
     client = staff_client()
-    found = client.get("/admin/members_member/scan/", {"code": f"M1:{member.code}"}, HTTP_HOST="lumen.localhost")
+    found = client.get(
+        "/admin/members_member/scan/", {"code": f"M1:{member.code}"}, HTTP_HOST="lumen.localhost"
+    )
     assert f"{member.code}" in found.content.decode()
     key = found.context["form"]["idempotency_key"].value()
     response = client.post(
@@ -106,4 +118,7 @@ def test_staff_of_another_tenant_see_none_of_these_members(shop, make_tenant, in
     client = staff_client("bravo.localhost")
     listing = client.get("/admin/members_member/", HTTP_HOST="bravo.localhost").content.decode()
     assert "mei" not in listing
-    assert client.get(f"/admin/members_member/{member.pk}/ledgers/", HTTP_HOST="bravo.localhost").status_code == 404
+    assert (
+        client.get(f"/admin/members_member/{member.pk}/ledgers/", HTTP_HOST="bravo.localhost").status_code
+        == 404
+    )
