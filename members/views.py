@@ -2,6 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from members import qr, selectors, services
 
@@ -22,7 +23,14 @@ def my_account(request):
             "qr_svg": qr.qr_svg(member.code),
             "points": selectors.points_history(member, request.GET.get("points_page")),
             "balance": selectors.balance_history(member, request.GET.get("balance_page")),
-            "coupons": selectors.coupons_of(member),
+            "coupon_groups": _coupon_groups(selectors.coupons_of(member)),
             "coupon_count": selectors.usable_coupon_count(member),
         },
     )
+
+
+def _coupon_groups(coupons):
+    """[(label, coupons)] for the usable, used and expired lists, or [] without the coupons app."""
+    if coupons is None:
+        return []
+    return [(_("Usable"), coupons.usable), (_("Used"), coupons.used), (_("Expired"), coupons.expired)]
