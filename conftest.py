@@ -33,10 +33,15 @@ def empty_pool(db):
 
 @pytest.fixture(autouse=True)
 def _public_schema_and_empty_cache():
-    """Each test starts in the public schema with an empty cache (host lookups, pages)."""
+    """Each test starts in the public schema with an empty cache (host lookups, pages) and in English:
+    a request to a Chinese brand's portal leaves its language active in the thread."""
+    from django.utils import translation
+
     connection.set_schema_to_public()
     cache.clear()
+    translation.activate("en")
     yield
+    translation.deactivate()
     connection.set_schema_to_public()
     cache.clear()
 

@@ -26,6 +26,7 @@ __all__ = [
 
 def page_blocks():
     """(name, block) pairs for a page's body StreamField, in the order the block picker lists them."""
+    from coupons.blocks import CouponClaimBlock
     from members.blocks import LevelBenefitsBlock, MemberCardBlock
 
     return [
@@ -45,6 +46,7 @@ def page_blocks():
         ("spacer", SpacerBlock()),
         ("member_card", MemberCardBlock()),
         ("level_benefits", LevelBenefitsBlock()),
+        ("coupon_claim", CouponClaimBlock()),
     ]
 
 

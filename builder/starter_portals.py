@@ -43,26 +43,7 @@ def build_member_mall(*, brand_name: str, language: str) -> "StarterPortal":
                     "subtitle": "Every ¥1 earns 1 point",
                 },
             ),
-            (
-                "card_grid",
-                {
-                    "heading": "",
-                    "cards": [
-                        {
-                            "title": "银卡 Silver",
-                            "text": "注册即得 · On sign-up. Birthday drink, member prices.",
-                        },
-                        {
-                            "title": "金卡 Gold",
-                            "text": "2,000 积分 · 1.5× points, free delivery, monthly coupon.",
-                        },
-                        {
-                            "title": "黑卡 Black",
-                            "text": "8,000 积分 · 2× points, 10% off, early access to new beans.",
-                        },
-                    ],
-                },
-            ),
+            ("level_benefits", {"heading": ""}),
             (
                 "rich_text",
                 {
@@ -176,6 +157,13 @@ def build_member_mall(*, brand_name: str, language: str) -> "StarterPortal":
                     button(page=membership, text="成为会员 Join"),
                     button(page=help_page, text="帮助 Help", style="secondary"),
                 ],
+            },
+        ),
+        (
+            "member_card",
+            {
+                "heading": "",
+                "join_text": "免费加入：每消费 ¥1 得 1 积分，生日礼遇。Join free: points on every order, a birthday treat.",
             },
         ),
         (
@@ -423,6 +411,37 @@ def build_service_desk(*, brand_name: str, language: str) -> "StarterPortal":
             ],
             footer_text=f"© {brand_name} · Licensed and insured",
         ),
+    )
+
+
+DEMO_LEVELS = {
+    # A brand sets up its own programme; the demo tenants get these (tenants.setup_demo).
+    "member-mall": [
+        ("银卡 Silver", 0, "1", 0, False, False, "生日饮品、会员价 · Birthday drink, member prices"),
+        ("金卡 Gold", 2000, "1.5", 5, True, True, "免运费、每月优惠券 · Free delivery, a coupon every month"),
+        ("黑卡 Black", 8000, "2", 10, True, True, "新豆抢先购 · Early access to new beans"),
+    ],
+    "service-desk": [
+        ("Member", 0, "1", 0, False, False, "Points on every visit"),
+        ("Plus", 1000, "1.5", 5, False, True, "5% off every visit, a coupon every month"),
+    ],
+}
+
+
+def add_levels(*levels) -> None:
+    from members.models import MemberLevel
+
+    MemberLevel.objects.bulk_create(
+        MemberLevel(
+            name=name,
+            threshold_points=threshold,
+            points_multiplier=multiplier,
+            discount_percent=discount,
+            free_shipping=free_shipping,
+            monthly_coupon=monthly_coupon,
+            benefits=benefits,
+        )
+        for name, threshold, multiplier, discount, free_shipping, monthly_coupon, benefits in levels
     )
 
 

@@ -6,5 +6,7 @@ from tenants.console import views as console_views
 
 urlpatterns = [
     path("", console_views.home),
+    # settings.LOGIN_URL is the URL name "login": the console's log-in here, the customers' on tenant hosts.
+    path("console/login/", console_views.LoginView.as_view(), name="login"),
     path("console/", include("tenants.console.urls")),
 ]

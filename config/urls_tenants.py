@@ -1,5 +1,6 @@
 """URLs on a tenant's domains: the brand admin, and the portal pages (Wagtail serves the rest)."""
 
+from allauth.account import views as allauth_views
 from django.conf import settings
 from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
@@ -16,5 +17,12 @@ urlpatterns = [
     # Read-only API; no cookie-authenticated writes, so no CSRF token is needed.
     path("graphql/", csrf_exempt(LimitedGraphQLView.as_view(graphiql=settings.DEBUG)), name="graphql"),
     path(f"{settings.MEDIA_URL.strip('/')}/<str:schema_name>/<path:path>", serve_tenant_media),
+    path("account/", include("members.urls")),
+    path("account/coupons/", include("coupons.urls")),
+    # Customers: sign-up, log-in, e-mail verification, password reset (django-allauth), profile.
+    # settings.LOGIN_URL is the URL name "login": customers' log-in here, the console's on public hosts.
+    path("accounts/login/", allauth_views.LoginView.as_view(), name="login"),
+    path("accounts/", include("allauth.urls")),
+    path("account/profile/", include("accounts.urls")),
     path("", include(wagtail_urls)),
 ]

@@ -54,6 +54,7 @@ def test_home_page_blocks_are_typed(make_tenant, client):
     assert [block["blockType"] for block in page["body"]] == [
         "AnnouncementBlock",
         "HeroBlock",
+        "MemberCardBlock",
         "QuickLinksBlock",
         "HeadingBlock",
         "CardGridBlock",
@@ -67,7 +68,7 @@ def test_home_page_blocks_are_typed(make_tenant, client):
         {"linkText": "帮助 Help", "href": "/help/", "style": "secondary"},
     ]
     assert hero["appearance"] == {"variant": "light", "anchor": None}
-    assert page["body"][5]["questions"][0] == {"question": "积分会过期吗？Do points expire?"}
+    assert page["body"][6]["questions"][0] == {"question": "积分会过期吗？Do points expire?"}
     assert body["data"]["setting"] == {"preset": "lumen", "primaryColour": "#6b3e26", "cornerRadius": 14}
 
 

@@ -150,7 +150,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "/console/login/"
+# A URL name in both URL confs: the console's log-in on public hosts, customers' on tenant hosts.
+LOGIN_URL = "login"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out accounts and IPs
     "allauth.account.auth_backends.AuthenticationBackend",  # customers, by e-mail
@@ -165,6 +166,43 @@ AXES_RESET_ON_SUCCESS = True
 SESSION_COOKIE_HTTPONLY = True
 # How long a brand admin's set-password invitation stays valid.
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 7 * 24 * 3600)
+
+# --- Customer accounts ----------------------------------------------------------------------
+# A brand's customers sign up, log in, verify their e-mail and reset their password through
+# django-allauth at /accounts/ on the brand's host. Its tables and the users are in the tenant's
+# schema, so a customer of one brand does not exist on another. Profile, phone log-in and account
+# deletion are the `accounts` app's.
+ACCOUNT_LOGIN_METHODS = {"email"}
+# The log-in box also takes the phone number on the customer's profile (second identifier).
+ACCOUNT_FORMS = {"login": "accounts.forms.CustomerLoginForm"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"  # no log-in before the e-mail address is confirmed
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CHANGE_EMAIL = True  # one address per customer; a new one replaces it once confirmed
+# Creates the profile and the loyalty membership at sign-up; brand name in mails.
+ACCOUNT_ADAPTER = "accounts.adapter.CustomerAccountAdapter"
+ACCOUNT_USER_DISPLAY = "accounts.adapter.customer_display"  # the e-mail, not the derived username
+# Customers land on My account (members app). The console's LoginView and the Wagtail admin name
+# their own landing pages, so this only moves customers.
+LOGIN_REDIRECT_URL = "/account/"
+# allauth's default is LOGIN_URL, which is the console's log-in (public host only).
+ACCOUNT_EMAIL_CONFIRMATION_ANONYMOUS_REDIRECT_URL = "/accounts/login/"
+# django-axes is the one log-in lock (per tenant, account and IP, with the lock-out page).
+# allauth's own failed-log-in limit would answer first, with a different message and no 429.
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out accounts and IPs
+    # Customers by e-mail: allauth's backend, kept off the public schema (no allauth tables there).
+    "accounts.backends.CustomerEmailBackend",
+    "accounts.backends.PhoneBackend",  # customers by the phone number on their profile
+    "django.contrib.auth.backends.ModelBackend",  # console, Wagtail admin, by username
+]
+# Counts an e-mail, phone or username of one account as that account (accounts/lockout.py).
+AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
+# A successful log-in clears that account's failures only, not its IP's (accounts/lockout.py).
+AXES_HANDLER = "accounts.lockout.AccountLockoutHandler"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
 
 # --- i18n -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -2,6 +2,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django_tenants.utils import schema_context
 
+from builder.starter_portals import DEMO_LEVELS, add_levels
 from tenants import schemas, services
 from tenants.models import Agency, Domain
 
@@ -27,6 +28,36 @@ DEMO_TENANTS = [
 ]
 
 
+DEMO_CUSTOMERS = {"mei": 300, "jun": 900, "li": 2600, "fang": 5200, "wei": 9100, "tao": 12000}
+CUSTOMER_PASSWORD = "customer-demo"  # noqa: S105 - printed demo login, development only
+
+
+def seed_demo_members(demo) -> None:
+    """A few customers in every level, with points, a top-up and a purchase each (demo only)."""
+    from allauth.account.models import EmailAddress
+
+    from accounts.services import register_customer
+    from members import services as loyalty
+    from members.models import LedgerSource
+
+    User = get_user_model()
+    for name, points in DEMO_CUSTOMERS.items():
+        email = f"{name}@demo.example"
+        user = User.objects.create_user(name, email, CUSTOMER_PASSWORD, first_name=name.title())
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        register_customer(user, preferred_language=demo["default_language"])
+        member = user.member
+        loyalty.add_points(
+            member,
+            points,
+            reason="Welcome and first orders",
+            source=LedgerSource.ORDER,
+            idempotency_key="seed",
+        )
+        loyalty.top_up_balance(member, 20_000, reason="Top-up at the till", idempotency_key="seed")
+        loyalty.spend_points(member, min(points, 100), reason="Free drink", idempotency_key="seed")
+
+
 class Command(BaseCommand):
     help = "Creates the demo agency, its console login and the demo tenants (idempotent); prints the logins."
 
@@ -44,6 +75,9 @@ class Command(BaseCommand):
             "Demo logins (development only):",
             f"  Agency console  http://localhost:{port}/console/  {AGENCY_LOGIN[0]} / {AGENCY_LOGIN[1]}",
         ]
+        lines.append(
+            f"  Demo customers: {', '.join(name + '@' + 'demo.example' for name in DEMO_CUSTOMERS)} / {CUSTOMER_PASSWORD}"
+        )
         for demo in DEMO_TENANTS:
             domain = Domain.objects.select_related("tenant").filter(domain=demo["domain"]).first()
             if domain is None:
@@ -60,6 +94,8 @@ class Command(BaseCommand):
                     admin = User.objects.get(username=demo["admin_email"])
                     admin.set_password(demo["admin_password"])
                     admin.save(update_fields=["password"])
+                    add_levels(*DEMO_LEVELS[demo["template"]])
+                    seed_demo_members(demo)
                 self.stdout.write(f"Created demo tenant {tenant.name} ({result.schema_source})")
             lines.append(
                 f"  {demo['name']:<22}  {services.tenant_url(demo['domain'])}/  "

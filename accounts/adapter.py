@@ -1,0 +1,48 @@
+"""How django-allauth behaves for a brand's customers."""
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from accounts import services
+
+
+def _brand_name() -> str:
+    """The name of the tenant whose host the current request came to ("" on the public host)."""
+    tenant = getattr(context.request, "tenant", None)
+    return tenant.name if tenant is not None else ""
+
+
+def customer_display(user) -> str:
+    """ACCOUNT_USER_DISPLAY: how allauth names the customer on pages and in mails. Customers never
+    chose their username (allauth derives it from the e-mail), so show what they know."""
+    return user.email or user.get_username()
+
+
+class CustomerAccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        # The log-in box takes an e-mail address or a phone number (accounts.forms.CustomerLoginForm).
+        "email_password_mismatch": _("The e-mail address or phone number and password do not match."),
+    }
+
+    def save_user(self, request, user, form, commit=True):
+        """A new customer: the user, then their profile and loyalty membership, all or nothing."""
+        with transaction.atomic():
+            user = super().save_user(request, user, form, commit=commit)
+            if commit:
+                services.register_customer(
+                    user, preferred_language=translation.get_language() or "", acting_user=None
+                )
+        return user
+
+    # Mails speak for the brand, not for the host name allauth would use
+    # (templates/account/email/base_message.txt uses `brand_name`).
+    def send_mail(self, template_prefix, email, context):
+        super().send_mail(template_prefix, email, {"brand_name": _brand_name(), **context})
+
+    def format_email_subject(self, subject):
+        brand = _brand_name()
+        return f"[{brand}] {subject}" if brand else super().format_email_subject(subject)

@@ -1,0 +1,18 @@
+"""Reads of customer accounts."""
+
+from django.contrib.auth import get_user_model
+
+from accounts.models import CustomerProfile
+
+
+def profile_for(user) -> CustomerProfile:
+    """The customer's profile; an unsaved blank one for users who never had one (e.g. brand staff)."""
+    profile = CustomerProfile.objects.filter(user=user).first()
+    return profile if profile is not None else CustomerProfile(user=user)
+
+
+def customer_with_phone(number: str):
+    """The user whose profile has this (normalised) phone number, or None."""
+    if not number:
+        return None
+    return get_user_model().objects.filter(profile__phone=number).first()
