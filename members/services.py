@@ -219,3 +219,37 @@ def expire_points(member: Member, *, earned_before, acting_user=None) -> PointsE
             f"expiry:{earned_before:%Y-%m-%d}",
             acting_user,
         )
+
+
+def record_daily_events(*, today) -> dict[str, int]:
+    """Once a day per tenant: a birthday event for members born on this day, and a coupon-expiring
+    event for each coupon that ends within 3 days (each recorded once: the data names the day)."""
+    from coupons.selectors import expiring_coupons
+
+    counts = {"birthday": 0, "coupon_expiring": 0}
+    with transaction.atomic():
+        born_today = Member.objects.filter(
+            user__profile__birthday__month=today.month,
+            user__profile__birthday__day=today.day,
+            user__is_active=True,
+        )
+        for member in born_today:
+            if not MemberEvent.objects.filter(
+                member=member, kind=MemberEvent.Kind.BIRTHDAY, data__day=str(today)
+            ).exists():
+                record_member_event(member, MemberEvent.Kind.BIRTHDAY, day=str(today))
+                counts["birthday"] += 1
+        for coupon in expiring_coupons(3):
+            already = MemberEvent.objects.filter(
+                member_id=coupon.member_id, kind=MemberEvent.Kind.COUPON_EXPIRING, data__coupon=coupon.code
+            ).exists()
+            if not already:
+                record_member_event(
+                    coupon.member,
+                    MemberEvent.Kind.COUPON_EXPIRING,
+                    coupon=coupon.code,
+                    name=coupon.template.name,
+                    expires_at=coupon.expires_at.isoformat(),
+                )
+                counts["coupon_expiring"] += 1
+    return counts

@@ -1,10 +1,14 @@
 """Customer pages: My account (card, level, points and balance history, coupons)."""
 
+from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
-from members import qr, selectors, services
+from members import qr, selectors, services, tokens
 
 
 @login_required(login_url="/accounts/login/")
@@ -34,3 +38,18 @@ def _coupon_groups(coupons):
     if coupons is None:
         return []
     return [(_("Usable"), coupons.usable), (_("Used"), coupons.used), (_("Expired"), coupons.expired)]
+
+
+@csrf_exempt  # an API for apps: no session, no cookie; credentials in the body
+@require_POST
+def issue_api_token(request):
+    """Apps and mini-programs swap a customer's e-mail (or phone) and password for a bearer token
+    for /graphql/. Failed attempts count towards the same lock-out as the log-in page."""
+    login, password = request.POST.get("login", ""), request.POST.get("password", "")
+    if not login or not password:
+        return JsonResponse({"error": "Send login and password."}, status=400)
+    user = authenticate(request, username=login, email=login, password=password)
+    if user is None or not user.is_active:
+        return JsonResponse({"error": "Wrong login or password."}, status=400)
+    token = tokens.issue_customer_token(user, name=request.POST.get("name", "app"))
+    return JsonResponse({"token": token, "token_type": "Bearer"})

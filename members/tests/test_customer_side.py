@@ -164,3 +164,22 @@ def test_a_token_of_tenant_a_means_nothing_on_tenant_b(lumen, in_tenant, make_te
     assert gql(client, VIEWER, host="bravo.localhost", HTTP_AUTHORIZATION=f"Bearer {raw}") == {
         "data": {"viewer": None}
     }
+
+
+def test_an_app_swaps_a_password_for_a_token_that_reads_viewer(lumen, in_tenant, client):
+    customer(lumen, in_tenant, points=40)
+    refused = client.post(
+        "/account/api-token/", {"login": "mei@example.com", "password": "wrong"}, HTTP_HOST="lumen.localhost"
+    )
+    assert (refused.status_code, refused.json()) == (400, {"error": "Wrong login or password."})
+    assert client.post("/account/api-token/", {}, HTTP_HOST="lumen.localhost").json() == {
+        "error": "Send login and password."
+    }
+
+    response = client.post(
+        "/account/api-token/", {"login": "mei", "password": "tea-time-2026"}, HTTP_HOST="lumen.localhost"
+    )
+    assert response.status_code == 200
+    token = response.json()["token"]
+    body = gql(Client(), "{ viewer { memberCard { points } } }", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert body == {"data": {"viewer": {"memberCard": {"points": 40}}}}

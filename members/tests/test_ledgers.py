@@ -237,3 +237,34 @@ def test_points_expire_oldest_first_and_only_once(levels):
     member.refresh_from_db()
     assert (member.points, member.lifetime_points) == (200, 500)
     assert services.ledger_drift(member) == {"points": 0, "balance_cents": 0}
+
+
+def test_birthdays_and_expiring_coupons_are_recorded_once_a_day(levels, django_capture_on_commit_callbacks):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from accounts.models import CustomerProfile
+    from coupons.models import CouponTemplate
+    from coupons.services import issue_coupon
+
+    today = timezone.localdate()
+    member = make_member("birthday")
+    CustomerProfile.objects.create(user=member.user, birthday=today.replace(year=1990))
+    make_member("not-today")
+    template = CouponTemplate.objects.create(
+        name="Free latte",
+        kind="free_item",
+        free_item="Latte",
+        valid_from=timezone.now() - dt.timedelta(days=1),
+        valid_until=timezone.now() + dt.timedelta(days=2),
+    )
+    coupon = issue_coupon(template, member, acting_user=None)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.record_daily_events(today=today) == {"birthday": 1, "coupon_expiring": 1}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.record_daily_events(today=today) == {"birthday": 0, "coupon_expiring": 0}
+    events = {event.kind: event.data for event in MemberEvent.objects.filter(member=member)}
+    assert events["birthday"] == {"day": str(today)}
+    assert events["coupon_expiring"]["coupon"] == coupon.code
