@@ -54,8 +54,8 @@ def seed_demo_members(demo) -> None:
             source=LedgerSource.ORDER,
             idempotency_key="seed",
         )
-        loyalty.top_up_balance(member, 20_000, reason="Top-up at the till", idempotency_key="seed")
-        loyalty.spend_points(member, min(points, 100), reason="Free drink", idempotency_key="seed")
+        loyalty.top_up_balance(member, 20_000, reason="Top-up at the till", idempotency_key="seed-top-up")
+        loyalty.spend_points(member, min(points, 100), reason="Free drink", idempotency_key="seed-spend")
 
 
 class Command(BaseCommand):
