@@ -52,7 +52,7 @@ def seed_demo_members(demo) -> None:
             points,
             reason="Welcome and first orders",
             source=LedgerSource.ORDER,
-            idempotency_key="seed",
+            idempotency_key="seed-earn",
         )
         loyalty.top_up_balance(member, 20_000, reason="Top-up at the till", idempotency_key="seed-top-up")
         loyalty.spend_points(member, min(points, 100), reason="Free drink", idempotency_key="seed-spend")
