@@ -20,7 +20,7 @@ HOST = "lumen.localhost"
 
 @pytest.fixture
 def lumen(make_tenant, in_tenant):
-    tenant = make_tenant("lumen").tenant
+    tenant = make_tenant("lumen", default_language="en").tenant
     with in_tenant(tenant):
         levels = make_levels()
     return tenant, levels
@@ -213,7 +213,7 @@ def test_claiming_needs_a_logged_in_member_a_post_and_a_csrf_token(lumen, in_ten
 
 def test_a_member_of_tenant_b_cannot_claim_tenant_a_templates(lumen, make_tenant, in_tenant):
     tenant_a, _levels = lumen
-    tenant_b = make_tenant("bravo").tenant
+    tenant_b = make_tenant("bravo", default_language="en").tenant
     with in_tenant(tenant_a):
         template = make_template(name="Lumen only", claimable=True)
     with in_tenant(tenant_b):
@@ -368,7 +368,7 @@ def test_the_admin_lists_issued_coupons_by_status(lumen, in_tenant):
 
 def test_tenant_b_admin_does_not_see_tenant_a_coupons(lumen, make_tenant, in_tenant):
     tenant_a, _levels = lumen
-    tenant_b = make_tenant("bravo").tenant
+    tenant_b = make_tenant("bravo", default_language="en").tenant
     with in_tenant(tenant_a):
         from coupons import services
 
