@@ -49,28 +49,37 @@ def tenant_has_view_restrictions(request) -> bool:
 
 
 def body_html(page, request, context) -> str:
-    """The page's blocks rendered, cached per page and language unless a block is personal
-    (its Meta says `personal = True`, like a member card)."""
+    """The page's blocks rendered. Blocks that are the same for everyone are cached per page and
+    language; blocks whose Meta says `personal = True` (a member card) are rendered for this visitor
+    every time, in their place."""
     from django.utils.safestring import mark_safe
     from django.utils.translation import get_language
 
     from blocks.links import prefetch_linked_pages
 
-    def render():
+    child_blocks = page.body.stream_block.child_blocks
+    personal = [
+        getattr(child_blocks[item["type"]].meta, "personal", False) if item["type"] in child_blocks else False
+        for item in page.body.raw_data
+    ]
+
+    def render_shared_blocks() -> list:
         prefetch_linked_pages(page.body.raw_data, request)
         # Each block on its own, as {% include_block %} does (the StreamField's own render would
         # wrap every block in an extra <div class="block-<name>">).
-        return "".join(str(child.render(context=context)) for child in page.body)
+        return [
+            None if personal[index] else str(child.render(context=context))
+            for index, child in enumerate(page.body)
+        ]
 
-    child_blocks = page.body.stream_block.child_blocks
-    personal = any(
-        getattr(child_blocks[item["type"]].meta, "personal", False)
-        for item in page.body.raw_data
-        if item["type"] in child_blocks
+    parts = cached(request, f"body:{page.pk}:{get_language()}", render_shared_blocks)
+    if len(parts) != len(personal):  # the body changed under a cached entry; never mix them up
+        parts = render_shared_blocks()
+    html = "".join(
+        part if part is not None else str(page.body[index].render(context=context))
+        for index, part in enumerate(parts)
     )
-    if personal:
-        return mark_safe(render())  # noqa: S308 - rendered by our block templates
-    return mark_safe(cached(request, f"body:{page.pk}:{get_language()}", render))  # noqa: S308
+    return mark_safe(html)  # noqa: S308 - rendered by our block templates
 
 
 def use_cached_view_restrictions() -> None:

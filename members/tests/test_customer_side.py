@@ -183,3 +183,22 @@ def test_an_app_swaps_a_password_for_a_token_that_reads_viewer(lumen, in_tenant,
     token = response.json()["token"]
     body = gql(Client(), "{ viewer { memberCard { points } } }", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert body == {"data": {"viewer": {"memberCard": {"points": 40}}}}
+
+
+def test_each_visitor_gets_their_own_card_while_shared_blocks_come_from_the_cache(lumen, in_tenant):
+    with in_tenant(lumen):
+        home = HomePage.objects.get()
+        home.body = [("heading", {"text": "Shared words"}), ("member_card", {"heading": "My card"})]
+        home.save_revision().publish()
+    _, mei = customer(lumen, in_tenant, "mei")
+    _, jun = customer(lumen, in_tenant, "jun")
+    pages = {}
+    for member in (mei, jun, mei):
+        client = Client()
+        log_in(client, lumen, in_tenant, member)
+        pages[member.code] = client.get("/", HTTP_HOST="lumen.localhost").content.decode()
+        assert "<h2>Shared words</h2>" in pages[member.code]
+    assert f'<p class="member-code">{mei.code}</p>' in pages[mei.code]
+    assert jun.code not in pages[mei.code]
+    assert f'<p class="member-code">{jun.code}</p>' in pages[jun.code]
+    assert mei.code not in pages[jun.code]
