@@ -115,3 +115,29 @@ def committed_tenant(label: str, **kwargs):
             hosts.forget(provisioned.domain.domain)
         owner.delete()
         schemas.fill_spare_pool(spares_before)
+
+
+def run_in_threads(count: int, work) -> list:
+    """work(index) in `count` threads released together, each on its own database connection;
+    returns what each returned or raised, by index (for real concurrency tests on committed data)."""
+    import threading
+
+    results, barrier = [None] * count, threading.Barrier(count)
+
+    def runner(index):
+        from django.db import connection as thread_connection
+
+        try:
+            barrier.wait()
+            results[index] = work(index)
+        except Exception as error:  # noqa: BLE001 - the test inspects what each thread got
+            results[index] = error
+        finally:
+            thread_connection.close()
+
+    threads = [threading.Thread(target=runner, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results

@@ -1,6 +1,5 @@
 """Real concurrency: 50 threads, each on its own connection, in a committed tenant."""
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -8,7 +7,7 @@ from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from conftest import committed_tenant
+from conftest import committed_tenant, run_in_threads
 from coupons import services
 from coupons.models import Coupon, CouponTemplate
 from coupons.tests.factories import make_member, make_template
@@ -28,28 +27,6 @@ def race_tenant(django_db_setup, django_db_blocker):
             scarce = make_template(name="Last five", total_quantity=5, claimable=True)
         yield schema, [m.pk for m in members], contested.code, scarce.pk
         connection.set_schema_to_public()
-
-
-def run_in_threads(count, work):
-    results, barrier = [None] * count, threading.Barrier(count)
-
-    def runner(index):
-        from django.db import connection as thread_connection
-
-        try:
-            barrier.wait()
-            results[index] = work(index)
-        except Exception as error:  # noqa: BLE001 - the test inspects what each thread got
-            results[index] = error
-        finally:
-            thread_connection.close()
-
-    threads = [threading.Thread(target=runner, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def test_fifty_threads_redeeming_one_coupon_redeem_it_once(race_tenant, django_db_blocker):

@@ -1,13 +1,11 @@
 """Points and stored value: exact balances, idempotent retries, bad input, concurrency."""
 
-import threading
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django_tenants.utils import schema_context
 
-from conftest import committed_tenant
+from conftest import committed_tenant, run_in_threads
 from members import services
 from members.models import BalanceEntry, LedgerSource, Member, MemberEvent, MemberLevel, PointsEntry
 
@@ -150,28 +148,6 @@ def committed_member(django_db_setup, django_db_blocker):
             services.top_up_balance(member, 1000, reason="Start", idempotency_key="start")
         yield schema, member.pk
         connection.set_schema_to_public()
-
-
-def run_in_threads(count, work):
-    results, barrier = [None] * count, threading.Barrier(count)
-
-    def runner(index):
-        from django.db import connection as thread_connection
-
-        try:
-            barrier.wait()
-            results[index] = work(index)
-        except Exception as error:  # noqa: BLE001 - the test inspects what each thread got
-            results[index] = error
-        finally:
-            thread_connection.close()
-
-    threads = [threading.Thread(target=runner, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def test_fifty_concurrent_spends_never_overdraw_and_never_lose_an_update(committed_member, django_db_blocker):
