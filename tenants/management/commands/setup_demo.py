@@ -58,6 +58,47 @@ def seed_demo_members(demo) -> None:
         loyalty.spend_points(member, min(points, 100), reason="Free drink", idempotency_key="seed-spend")
 
 
+def seed_demo_coupons(demo) -> None:
+    """A coupon every demo customer holds, and one they can claim from a block on the home page."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from builder.models import HomePage
+    from coupons.models import CouponTemplate
+    from coupons.services import issue_coupon, save_coupon_template
+    from members.models import Member
+
+    now = timezone.now()
+    gift = save_coupon_template(
+        CouponTemplate(
+            name="满 ¥50 减 ¥10 · ¥10 off ¥50",
+            kind="fixed",
+            amount_cents=1000,
+            minimum_spend_cents=5000,
+            valid_from=now,
+            valid_until=now + dt.timedelta(days=90),
+        ),
+        acting_user=None,
+    )
+    for member in Member.objects.all():
+        issue_coupon(gift, member, acting_user=None, idempotency_key="demo-gift")
+    welcome = save_coupon_template(
+        CouponTemplate(
+            name="新会员免费拿铁 · A free latte",
+            kind="free_item",
+            free_item="Latte",
+            claimable=True,
+            valid_from=now,
+            valid_until=now + dt.timedelta(days=365),
+        ),
+        acting_user=None,
+    )
+    home = HomePage.objects.get()
+    home.body.append(("coupon_claim", {"coupon": str(welcome.pk), "heading": "", "text": ""}))
+    home.save_revision().publish()
+
+
 class Command(BaseCommand):
     help = "Creates the demo agency, its console login and the demo tenants (idempotent); prints the logins."
 
@@ -96,6 +137,7 @@ class Command(BaseCommand):
                     admin.save(update_fields=["password"])
                     add_levels(*DEMO_LEVELS[demo["template"]])
                     seed_demo_members(demo)
+                    seed_demo_coupons(demo)
                 self.stdout.write(f"Created demo tenant {tenant.name} ({result.schema_source})")
             lines.append(
                 f"  {demo['name']:<22}  {services.tenant_url(demo['domain'])}/  "
