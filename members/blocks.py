@@ -7,6 +7,7 @@ from grapple.models import GraphQLString
 from wagtail import blocks
 
 from blocks.base import BaseBlock
+from coupons.selectors import coupon_count_for
 from members import qr, selectors
 
 
@@ -38,7 +39,7 @@ class MemberCardBlock(BaseBlock):
         context["member"] = member
         if member is not None:
             context["progress"] = selectors.level_progress(member)
-            context["coupon_count"] = selectors.usable_coupon_count(member)
+            context["coupon_count"] = coupon_count_for(member)
             context["qr_svg"] = qr.qr_svg(member.code)
         return context
 

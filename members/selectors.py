@@ -53,20 +53,3 @@ def points_history(member: Member, page_number=1) -> Page:
 def balance_history(member: Member, page_number=1) -> Page:
     entries = BalanceEntry.objects.filter(member=member).order_by("-created_at", "-pk")
     return Paginator(entries, HISTORY_PAGE_SIZE).get_page(page_number)
-
-
-def usable_coupon_count(member: Member) -> int:
-    """From the coupons app when it is installed in this build, else 0."""
-    try:
-        from coupons.selectors import coupon_count_for
-    except ImportError:
-        return 0
-    return coupon_count_for(member)
-
-
-def coupons_of(member: Member):
-    try:
-        from coupons.selectors import coupons_for
-    except ImportError:
-        return None
-    return coupons_for(member)

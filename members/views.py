@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from coupons.selectors import coupon_count_for, coupons_for
 from members import qr, selectors, services, tokens
 
 
@@ -27,16 +28,14 @@ def my_account(request):
             "qr_svg": qr.qr_svg(member.code),
             "points": selectors.points_history(member, request.GET.get("points_page")),
             "balance": selectors.balance_history(member, request.GET.get("balance_page")),
-            "coupon_groups": _coupon_groups(selectors.coupons_of(member)),
-            "coupon_count": selectors.usable_coupon_count(member),
+            "coupon_groups": _coupon_groups(coupons_for(member)),
+            "coupon_count": coupon_count_for(member),
         },
     )
 
 
 def _coupon_groups(coupons):
-    """[(label, coupons)] for the usable, used and expired lists, or [] without the coupons app."""
-    if coupons is None:
-        return []
+    """[(label, coupons)] for the usable, used and expired lists."""
     return [(_("Usable"), coupons.usable), (_("Used"), coupons.used), (_("Expired"), coupons.expired)]
 
 

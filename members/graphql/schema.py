@@ -4,6 +4,7 @@ Every field is listed explicitly; anonymous `viewer` is null, never someone else
 
 import graphene
 
+from coupons.selectors import coupon_count_for, coupons_for
 from members import selectors
 from members.models import MemberLevel
 
@@ -97,18 +98,17 @@ class ViewerType(graphene.ObjectType):
             "balance": member.balance_cents,
             "next_level": progress.next_level,
             "points_to_next_level": progress.points_to_next,
-            "coupon_count": selectors.usable_coupon_count(member),
+            "coupon_count": coupon_count_for(member),
         }
 
     @staticmethod
     def resolve_coupons(user, info):
         member = selectors.member_for(user)
-        groups = selectors.coupons_of(member) if member else None
-        if not groups:
+        if member is None:
             return []
         return [
             {"code": c.code, "name": c.template.name, "status": status, "expires_at": c.expires_at}
-            for status, coupons in _coupon_groups(groups)
+            for status, coupons in coupons_for(member)._asdict().items()
             for c in coupons
         ]
 
@@ -121,13 +121,6 @@ class ViewerType(graphene.ObjectType):
             selectors.points_history if kind in ("points", LedgerKind.POINTS) else selectors.balance_history
         )
         return list(history(member, page).object_list)
-
-
-def _coupon_groups(groups):
-    """(status, coupons) pairs from whatever coupons.selectors.coupons_for returns (a mapping or an object)."""
-    for status, attribute in (("usable", "usable"), ("used", "used"), ("expired", "expired")):
-        coupons = groups.get(attribute) if isinstance(groups, dict) else getattr(groups, attribute, [])
-        yield status, coupons or []
 
 
 def viewer_of(request):

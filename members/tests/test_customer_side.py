@@ -202,3 +202,33 @@ def test_each_visitor_gets_their_own_card_while_shared_blocks_come_from_the_cach
     assert jun.code not in pages[mei.code]
     assert f'<p class="member-code">{jun.code}</p>' in pages[jun.code]
     assert mei.code not in pages[jun.code]
+
+
+def test_viewer_lists_coupons_with_their_status(lumen, in_tenant, client):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from coupons.models import CouponTemplate
+    from coupons.services import issue_coupon
+
+    user, member = customer(lumen, in_tenant)
+    with in_tenant(lumen):
+        template = CouponTemplate.objects.create(
+            name="Free latte",
+            kind="free_item",
+            free_item="Latte",
+            valid_from=timezone.now() - dt.timedelta(days=1),
+            valid_until=timezone.now() + dt.timedelta(days=5),
+        )
+        coupon = issue_coupon(template, member, acting_user=None)
+        raw = tokens.issue_customer_token(user)
+    body = gql(
+        client,
+        "{ viewer { coupons { code name status } memberCard { couponCount } } }",
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+    )
+    assert body["data"]["viewer"] == {
+        "coupons": [{"code": coupon.code, "name": "Free latte", "status": "usable"}],
+        "memberCard": {"couponCount": 1},
+    }
