@@ -49,11 +49,26 @@ def artifacts_dir() -> Path:
     return ARTIFACTS
 
 
+MISSING_CHROMIUM = f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
+_skipped_without_chromium: list[str] = []
+
+
+def running_in_ci() -> bool:
+    """CI=true (or 1, yes), as CI services set it: there the browser tests must run, never skip."""
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
 @pytest.fixture(scope="module")
-def browser():
-    """Debian's Chromium (never a Playwright-downloaded one), headless; closed after the module."""
+def browser(request):
+    """Debian's Chromium (never a Playwright-downloaded one), headless; closed after the module.
+
+    Without it the browser tests fail in CI (.ci/run installs it, so its absence is a broken build)
+    and are skipped, with the reason repeated at the end of the run, on a developer's machine."""
     if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+        if running_in_ci():
+            pytest.fail(f"{MISSING_CHROMIUM}; CI=true, so the browser tests must run.", pytrace=False)
+        _skipped_without_chromium.append(request.module.__name__)
+        pytest.skip(MISSING_CHROMIUM)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -142,3 +157,11 @@ def live_tenant(live_server_url, django_db_blocker):
             # from the ones pytest-django closes; left open, it would keep the test database from
             # being dropped at the end of the session.
             connection.close()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """A skipped browser test is easy to miss in `-q` output: say so at the end of the run."""
+    if _skipped_without_chromium:
+        terminalreporter.write_sep("=", "browser tests skipped", yellow=True)
+        modules = ", ".join(sorted(set(_skipped_without_chromium)))
+        terminalreporter.write_line(f"{MISSING_CHROMIUM}: skipped the tests in {modules}.")
