@@ -1,16 +1,62 @@
-"""Phone numbers as customers type them, turned into the one form we store and look up."""
+"""Phone numbers as customers type them, turned into the one form we store and look up: E.164.
 
-import re
+Parsing and validation are Google's libphonenumber rules (the `phonenumbers` package), so
+"+86 138-0013-8000", "138 0013 8000" and "0086 13800138000" are one number, "+8613800138000".
+A number typed without a country code is read in settings.PHONE_DEFAULT_REGION.
+"""
 
-# Separators people type between digit groups: "+86 138-0013 8000", "(020) 7946.0018".
-_SEPARATORS = re.compile(r"[\s\-().]")
-# E.164 allows at most 15 digits; fewer than 6 is not a reachable number anywhere.
-_NORMALISED = re.compile(r"\+?\d{6,15}")
+import phonenumbers
+from django.conf import settings
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
-PHONE_FORMAT_HELP = "Digits only, optionally starting with + and the country code (6 to 15 digits)."
+
+def _default_calling_code() -> str:
+    return f"+{phonenumbers.country_code_for_region(settings.PHONE_DEFAULT_REGION)}"
+
+
+PHONE_FORMAT_HELP = format_lazy(
+    _(
+        "A number without a country code is read as a {calling_code} number; "
+        "for any other country start with + and its code, e.g. +44 20 7946 0018."
+    ),
+    calling_code=lazy(_default_calling_code, str)(),
+)
+
+
+def parse_phone(typed: str) -> phonenumbers.PhoneNumber | None:
+    """The number the customer typed, or None when it is not a valid number anywhere."""
+    try:
+        number = phonenumbers.parse(typed or "", settings.PHONE_DEFAULT_REGION)
+    except phonenumbers.NumberParseException:
+        return None
+    # E.164 has no extensions: storing "+44 20 7946 0018 ext. 12" without one would silently
+    # change the number, and a log-in identifier belongs to one person, not a switchboard.
+    if number.extension or not phonenumbers.is_valid_number(number):
+        return None
+    return number
 
 
 def normalise_phone(typed: str) -> str | None:
     """ "+86 138-0013-8000" -> "+8613800138000". None when it cannot be a phone number."""
-    number = _SEPARATORS.sub("", typed or "")
-    return number if _NORMALISED.fullmatch(number) else None
+    number = parse_phone(typed)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) if number else None
+
+
+def earlier_stored_forms(typed: str) -> list[str]:
+    """How profiles saved before numbers were kept in E.164 may hold this number.
+
+    The earlier normaliser only removed separators, so "138 0013 8000" was stored as
+    "13800138000" and "0086 138..." as "008613800138000". Once every stored number has been
+    rewritten into E.164, this (and its use in accounts.backends) can go.
+    """
+    number = parse_phone(typed)
+    if number is None:
+        return []
+    # As people type it at home ("13800138000", "02079460018"), and with the country code
+    # but without the "+" or with the international prefix most countries use.
+    national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    significant = phonenumbers.national_significant_number(number)
+    code = number.country_code
+    return ["".join(c for c in national if c.isdigit()), f"{code}{significant}", f"00{code}{significant}"]

@@ -84,7 +84,7 @@ def test_a_wrong_password_deletes_nothing(alpha, mei, browser, in_tenant):
     with in_tenant(alpha):
         user = get_user_model().objects.get(pk=mei.pk)
         assert (user.email, user.is_active) == ("mei@example.com", True)
-        assert CustomerProfile.objects.get(user=user).phone == "13800138000"
+        assert CustomerProfile.objects.get(user=user).phone == "+8613800138000"
 
 
 def test_staff_accounts_are_not_deleted_here(alpha, in_tenant):

@@ -12,6 +12,11 @@ from accounts.models import CustomerProfile
 from accounts.tests.factories import PASSWORD, make_customer
 from accounts.tests.portal import log_in
 
+NOT_A_NUMBER = (
+    "This does not look like a phone number. A number without a country code is read as a +86 "
+    "number; for any other country start with + and its code, e.g. +44 20 7946 0018."
+)
+
 GOOD = {
     "display_name": "  Mei Lin ",
     "phone": "+86 (138) 0013-8000",
@@ -77,9 +82,42 @@ def test_a_customer_edits_their_profile(alpha, mei, browser, in_tenant):
 
 
 @pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("138 0013-8000", "+8613800138000"),
+        ("+86 138 0013 8000", "+8613800138000"),
+        ("13800138000", "+8613800138000"),
+        ("+44 20 7946 0018", "+442079460018"),
+    ],
+)
+def test_the_phone_number_is_stored_in_e164(alpha, mei, browser, in_tenant, typed, stored):
+    response = post_profile(browser, {**GOOD, "phone": typed})
+
+    assert response.status_code == 302
+    with in_tenant(alpha):
+        assert CustomerProfile.objects.get(user=mei).phone == stored
+
+
+def test_an_invalid_phone_number_is_refused_with_the_format_help(alpha, mei, browser, in_tenant):
+    post_profile(browser, GOOD)
+    with in_tenant(alpha):
+        before = model_to_dict(CustomerProfile.objects.get(user=mei))
+
+    response = post_profile(browser, {**GOOD, "phone": "138 0013 800", "display_name": "Someone else"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"phone": [NOT_A_NUMBER]}
+    assert NOT_A_NUMBER in response.content.decode()
+    with in_tenant(alpha):
+        after = model_to_dict(CustomerProfile.objects.get(user=mei))
+    assert after == before
+    assert (after["phone"], after["display_name"]) == ("+8613800138000", "Mei Lin")
+
+
+@pytest.mark.parametrize(
     ("change", "field", "message"),
     [
-        ({"phone": "+86 139 0000 0000"}, "phone", "This phone number is already used by another account."),
+        ({"phone": "139-0000-0000"}, "phone", "This phone number is already used by another account."),
         ({"phone": "call me maybe"}, "phone", "This does not look like a phone number."),
         ({"phone": "12345"}, "phone", "This does not look like a phone number."),
         ({"birthday": "2999-01-01"}, "birthday", "Your birthday cannot be in the future."),
@@ -124,6 +162,6 @@ def test_several_bad_fields_are_all_named(alpha, mei, in_tenant):
 def test_each_brand_has_its_own_phone_numbers(alpha, bravo, in_tenant):
     make_customer(alpha, "mei@example.com", phone="13800138000")
     # The same number on another brand belongs to that brand's customer.
-    other = make_customer(bravo, "mei@example.com", phone="13800138000")
+    other = make_customer(bravo, "mei@example.com", phone="+86 138 0013 8000")
     with in_tenant(bravo):
-        assert CustomerProfile.objects.get(user=other).phone == "13800138000"
+        assert CustomerProfile.objects.get(user=other).phone == "+8613800138000"

@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.test import Client
@@ -65,6 +66,48 @@ def test_sign_up_verify_then_log_in_by_email_and_by_phone(alpha, in_tenant, mail
     assert response.status_code == 302
     assert response["Location"] == "/account/"
     assert is_logged_in(by_phone, alpha)
+
+
+@pytest.mark.parametrize(
+    "typed", ["13800138000", "138 0013 8000", "+86 138-0013-8000", "0086 13800138000", "+8613800138000"]
+)
+def test_a_customer_logs_in_with_their_number_typed_any_way(alpha, in_tenant, typed):
+    user = make_customer(alpha, "mei@example.com", phone="138-0013-8000")
+    with in_tenant(alpha):
+        assert CustomerProfile.objects.get(user=user).phone == "+8613800138000"
+
+    browser = Client()
+    response = log_in(browser, alpha, typed, PASSWORD)
+
+    assert response.status_code == 302
+    assert is_logged_in(browser, alpha)
+
+
+@pytest.mark.parametrize("stored", ["13800138000", "8613800138000", "008613800138000"])
+def test_a_number_stored_before_e164_still_logs_in(alpha, in_tenant, stored):
+    user = make_customer(alpha, "mei@example.com")
+    with in_tenant(alpha):
+        CustomerProfile.objects.filter(user=user).update(phone=stored)  # as the earlier normaliser kept it
+
+    browser = Client()
+    response = log_in(browser, alpha, "+86 138 0013 8000", PASSWORD)
+
+    assert response.status_code == 302
+    assert is_logged_in(browser, alpha)
+
+
+def test_a_number_stored_before_e164_by_two_customers_logs_neither_in(alpha, in_tenant):
+    mei = make_customer(alpha, "mei@example.com")
+    li = make_customer(alpha, "li@example.com")
+    with in_tenant(alpha):
+        CustomerProfile.objects.filter(user=mei).update(phone="13800138000")
+        CustomerProfile.objects.filter(user=li).update(phone="008613800138000")
+
+    browser = Client()
+    response = log_in(browser, alpha, "13800138000", PASSWORD)
+
+    assert response.status_code == 200
+    assert not is_logged_in(browser, alpha)
 
 
 def test_a_customer_must_verify_their_email_before_logging_in(alpha, mailoutbox):

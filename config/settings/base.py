@@ -175,6 +175,9 @@ PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 7 * 24 * 3600)
 ACCOUNT_LOGIN_METHODS = {"email"}
 # The log-in box also takes the phone number on the customer's profile (second identifier).
 ACCOUNT_FORMS = {"login": "accounts.forms.CustomerLoginForm"}
+# Phone numbers typed without a country code are read as this region's (ISO 3166 code); every
+# number is stored in E.164, "+8613800138000" (accounts/phones.py).
+PHONE_DEFAULT_REGION = env_str("PHONE_DEFAULT_REGION", "CN")
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"  # no log-in before the e-mail address is confirmed
 ACCOUNT_UNIQUE_EMAIL = True
