@@ -8,7 +8,9 @@ keeps running after the process that started it exits, so `make run`, `make test
 import os
 import sys
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlparse
+from urllib.parse import urlsplit
+
+import dj_database_url
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 EMBEDDED_DATA_DIR = PROJECT_DIR / ".pgdata"
@@ -61,32 +63,39 @@ def database_url() -> str:
     return url
 
 
+# Query parameters passed on to psycopg; any others in DATABASE_URL are ignored (README).
+CONNECTION_OPTIONS = ("sslmode", "sslrootcert", "connect_timeout")
+
+
 def database_settings(url: str, *, conn_max_age: int) -> dict:
     """Turn a postgresql:// URL into Django's DATABASES['default'] for django-tenants."""
-    parsed = urlparse(url)
-    if parsed.scheme not in ("postgres", "postgresql"):
-        sys.exit(f"DATABASE_URL must start with postgresql://, not {parsed.scheme}://")
-    query = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
-    host = query.pop("host", None) or parsed.hostname or ""
-    options = {
-        key: value for key, value in query.items() if key in ("sslmode", "sslrootcert", "connect_timeout")
-    }
+    # The messages never quote the URL: it may hold a password.
+    scheme = urlsplit(url).scheme
+    try:
+        parsed = dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=True)
+    except dj_database_url.UnknownSchemeError:
+        parsed = {}
+    except dj_database_url.ParseError as error:
+        sys.exit(f"DATABASE_URL cannot be read: {error}")
+    if parsed.get("ENGINE") != "django.db.backends.postgresql":
+        sys.exit(f"DATABASE_URL must start with postgresql://, not {scheme}://")
+    query = parsed.get("OPTIONS", {})
+    # dj-database-url reads numbers and true/false as such, and a repeated parameter as a list
+    # (the last one wins, as in libpq).
+    query = {key: str(value[-1] if isinstance(value, list) else value) for key, value in query.items()}
+    name = parsed["NAME"] or "postgres"
     return {
+        **parsed,
         # django-tenants' backend sets search_path to the request's tenant schema.
         "ENGINE": "tenants.db_backend",
-        "NAME": unquote(parsed.path.lstrip("/")) or "postgres",
-        "USER": unquote(parsed.username or ""),
-        "PASSWORD": unquote(parsed.password or ""),
-        "HOST": host,
-        "PORT": str(parsed.port or ""),
-        "CONN_MAX_AGE": conn_max_age,
-        "CONN_HEALTH_CHECKS": True,
-        "OPTIONS": options,
+        "NAME": name,
+        # ?host= names the server (or its socket folder, as the embedded server's URL does), as libpq
+        # reads it; pg_dump (tenants.schemas) and psycopg both take it from HOST.
+        "HOST": query.pop("host", None) or parsed["HOST"],
+        "PORT": str(parsed["PORT"]),
+        "OPTIONS": {key: value for key, value in query.items() if key in CONNECTION_OPTIONS},
         # TEST_DATABASE_NAME lets two test runs share one server without dropping each other's database.
-        "TEST": {
-            "NAME": os.environ.get("TEST_DATABASE_NAME")
-            or (unquote(parsed.path.lstrip("/")) or "postgres") + "_test"
-        },
+        "TEST": {"NAME": os.environ.get("TEST_DATABASE_NAME") or f"{name}_test"},
     }
 
 
