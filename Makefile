@@ -28,7 +28,8 @@ setup: install ## Migrate every schema, refill the spare pool, create the demo a
 run: setup ## Set up and serve the console (localhost) and demo tenants (<tenant>.localhost) on :8000
 	$(PY) manage.py runserver 0.0.0.0:$(PORT)
 
-test: install ## Run the whole test suite (real PostgreSQL, real browser when Chromium is installed)
+test: install ## Import contracts, the whole test suite (real PostgreSQL, real browser), migrations check
+	$(VENV)/bin/lint-imports
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -q
 	$(PY) manage.py makemigrations --check --dry-run
 
@@ -53,4 +54,4 @@ clean: db-stop ## Stop the database and remove .venv, .pgdata and test artefacts
 	rm -rf $(VENV) .pgdata test-artifacts
 
 schema: install ## Print the GraphQL schema to schema.graphql (review the diff, then commit it)
-	$(PY) -c "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings.dev'); django.setup(); from grapple.schema import schema; open('schema.graphql', 'w').write(str(schema))"
+	$(PY) -m config.graphql > schema.graphql

@@ -48,3 +48,21 @@ class CustomerProfile(models.Model):
 
     def __str__(self):
         return self.display_name or str(self.user)
+
+
+class CustomerToken(models.Model):
+    """A bearer token for the GraphQL API, issued to one customer of this tenant (apps, mini-programs).
+
+    Only a keyed hash is stored (accounts.tokens), salted with the tenant's schema name, and the row
+    lives in this tenant's schema: the token means nothing to any other tenant."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="customer_tokens"
+    )
+    name = models.CharField(max_length=60, default="app")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.user} · {self.name}"

@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from accounts.models import CustomerProfile, Gender
 from accounts.phones import PHONE_FORMAT_HELP, normalise_phone
-from members.services import enrol_member
+from core import registry
+from core.outbox import record_event
 
 log = logging.getLogger(__name__)
 
@@ -34,15 +35,28 @@ class AccountError(Exception):
 
 @transaction.atomic
 def register_customer(user, *, preferred_language: str, acting_user=None) -> CustomerProfile:
-    """Called once a customer has signed up: their profile, and their membership of the brand's
-    loyalty programme (points start at 0)."""
+    """Called once a customer has signed up: their profile, and a customer.signed_up event (the
+    loyalty programme enrols them when it is delivered)."""
     if preferred_language not in dict(settings.LANGUAGES):
         preferred_language = settings.LANGUAGE_CODE
     profile, _ = CustomerProfile.objects.get_or_create(
         user=user, defaults={"preferred_language": preferred_language}
     )
-    enrol_member(user, acting_user=acting_user)
+    record_event("customer.signed_up", subject=user, data={}, idempotency_key=f"customer.signed_up:{user.pk}")
     return profile
+
+
+@transaction.atomic
+def create_customer(email: str, *, password: str, name: str = "", preferred_language: str, acting_user=None):
+    """A customer whose e-mail address is already confirmed (imports, the demo): user, verified
+    address, profile and sign-up event, as if they had signed up and clicked the link."""
+    email = (email or "").strip().lower()
+    user = get_user_model().objects.create_user(
+        email.split("@")[0], email, password, first_name=(name or "")[:150]
+    )
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    register_customer(user, preferred_language=preferred_language, acting_user=acting_user)
+    return user
 
 
 @transaction.atomic
@@ -137,7 +151,14 @@ def delete_account(user, *, acting_user):
     )
     for model in (AccessAttempt, AccessLog, AccessFailureLog):
         model.objects.filter(username__in=log_in_names).delete()
+    for part in registry.customer_data():  # each domain's own part (core.registry)
+        part.erase(user)
     log.info(
         "Customer account %s deleted and anonymised by user %s", user.pk, getattr(acting_user, "pk", None)
     )
     return user
+
+
+def export_customer_data(user) -> dict:
+    """Everything the brand holds about one customer, each domain's part under its name."""
+    return {part.name: part.export(user) for part in registry.customer_data()}

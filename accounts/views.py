@@ -1,13 +1,16 @@
 """The customer's own pages under /account/profile/: edit the profile, delete the account."""
 
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import authenticate, logout
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
-from accounts import services
+from accounts import services, tokens
 from accounts.forms import DeleteAccountForm, ProfileForm
 from accounts.selectors import profile_for
 
@@ -45,3 +48,18 @@ def delete_account(request):
             messages.success(request, _("Your account is deleted. Thank you for having been with us."))
             return redirect("/")
     return render(request, "accounts/delete_account.html", {"form": form})
+
+
+@csrf_exempt  # an API for apps: no session, no cookie; credentials in the body
+@require_POST
+def issue_api_token(request):
+    """Apps and mini-programs swap a customer's e-mail (or phone) and password for a bearer token
+    for /graphql/. Failed attempts count towards the same lock-out as the log-in page."""
+    login, password = request.POST.get("login", ""), request.POST.get("password", "")
+    if not login or not password:
+        return JsonResponse({"error": "Send login and password."}, status=400)
+    user = authenticate(request, username=login, email=login, password=password)
+    if user is None or not user.is_active:
+        return JsonResponse({"error": "Wrong login or password."}, status=400)
+    token = tokens.issue_customer_token(user, name=request.POST.get("name", "app"))
+    return JsonResponse({"token": token, "token_type": "Bearer"})

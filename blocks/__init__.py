@@ -1,4 +1,5 @@
-"""The block library. Page bodies use PAGE_BLOCKS; domain apps add their own blocks to it."""
+"""The generic block library; it knows no domain. builder composes page bodies from it and from
+the blocks domain apps register (core.registry)."""
 
 from blocks.base import AppearanceBlock, BaseBlock
 from blocks.content import (
@@ -19,16 +20,13 @@ from blocks.media import GalleryBlock, ImageWithTextBlock, VideoBlock
 __all__ = [
     "AppearanceBlock",
     "BaseBlock",
-    "PAGE_BLOCKS",
-    "page_blocks",
+    "library_blocks",
 ]
 
 
-def page_blocks():
-    """(name, block) pairs for a page's body StreamField, in the order the block picker lists them."""
-    from coupons.blocks import CouponClaimBlock
-    from members.blocks import LevelBenefitsBlock, MemberCardBlock
-
+def library_blocks():
+    """(name, block) pairs of the generic library, in the order the block picker lists them.
+    Domain apps add theirs after these through `core.registry.app_blocks()`."""
     return [
         ("hero", HeroBlock()),
         ("announcement", AnnouncementBlock()),
@@ -44,10 +42,4 @@ def page_blocks():
         ("video", VideoBlock()),
         ("contact_channels", ContactChannelsBlock()),
         ("spacer", SpacerBlock()),
-        ("member_card", MemberCardBlock()),
-        ("level_benefits", LevelBenefitsBlock()),
-        ("coupon_claim", CouponClaimBlock()),
     ]
-
-
-PAGE_BLOCKS = page_blocks()

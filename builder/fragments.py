@@ -12,7 +12,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.cache import cache
 
-from builder.page_cache import generation
+from core.cache import generation
 
 
 def cached(request, name: str, build: Callable):

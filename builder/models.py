@@ -1,23 +1,22 @@
-"""Portal page types a brand admin builds from blocks, and the site's navigation and footer."""
+"""Portal page types a brand admin builds from blocks (the navigation and footer setting is in
+builder.navigation)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from grapple.helpers import register_streamfield_block
-from grapple.models import GraphQLBoolean, GraphQLImage, GraphQLStreamfield, GraphQLString
-from wagtail import blocks as wagtail_blocks
+from grapple.models import GraphQLBoolean, GraphQLImage, GraphQLStreamfield
 from wagtail.admin.panels import FieldPanel
-from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
-from wagtail.fields import StreamField
 from wagtail.models import Page
 
-from blocks import page_blocks
-from blocks.links import LinkBlock
+from builder.fields import PageBodyField
+from builder.fragments import body_html
+from builder.navigation import NavigationSettings
+from builder.selectors import portal_chrome
 
 
 class BasePortalPage(Page):
     """A page whose body is a stream of library blocks, with SEO fields and a sharing image."""
 
-    body = StreamField(page_blocks(), blank=True, verbose_name=_("page body"))
+    body = PageBodyField(blank=True, verbose_name=_("page body"))
     share_image = models.ForeignKey(
         "wagtailimages.Image",
         null=True,
@@ -35,13 +34,9 @@ class BasePortalPage(Page):
         abstract = True
 
     def get_template(self, request, *args, **kwargs):
-        from builder.selectors import portal_chrome
-
         return portal_chrome(request).theme.template_names(super().get_template(request, *args, **kwargs))
 
     def get_context(self, request, *args, **kwargs):
-        from builder.fragments import body_html
-
         context = super().get_context(request, *args, **kwargs)
         context["body_html"] = body_html(self, request, context)
         return context
@@ -85,47 +80,4 @@ class LandingPage(BasePortalPage):
         verbose_name = _("landing page")
 
 
-@register_streamfield_block
-class MenuItemBlock(LinkBlock):
-    children = wagtail_blocks.ListBlock(LinkBlock(), default=[], max_num=8, label=_("Sub-menu links"))
-
-    graphql_fields = [*LinkBlock.graphql_fields, GraphQLStreamfield("children")]
-
-    class Meta:
-        icon = "list-ul"
-        label = _("Menu item")
-
-
-@register_streamfield_block
-class FooterColumnBlock(wagtail_blocks.StructBlock):
-    heading = wagtail_blocks.CharBlock(max_length=60)
-    links = wagtail_blocks.ListBlock(LinkBlock(), max_num=10)
-
-    graphql_fields = [GraphQLString("heading"), GraphQLStreamfield("links")]
-
-    class Meta:
-        icon = "list-ul"
-        label = _("Footer column")
-
-
-@register_setting(icon="list-ul")
-class NavigationSettings(BaseSiteSetting):
-    """The menu at the top of every page and the footer at the bottom."""
-
-    menu = StreamField(
-        [("item", MenuItemBlock())],
-        blank=True,
-        help_text=_("Empty: the home page's children that have 'Show in menus' ticked."),
-    )
-    footer_columns = StreamField([("column", FooterColumnBlock())], blank=True)
-    footer_text = models.CharField(max_length=200, blank=True, help_text=_("For example © 2026 Brand Ltd."))
-
-    panels = [FieldPanel("menu"), FieldPanel("footer_columns"), FieldPanel("footer_text")]
-    graphql_fields = [
-        GraphQLStreamfield("menu"),
-        GraphQLStreamfield("footer_columns"),
-        GraphQLString("footer_text"),
-    ]
-
-    class Meta:
-        verbose_name = _("navigation and footer")
+__all__ = ["BasePortalPage", "HomePage", "LandingPage", "NavigationSettings", "StandardPage"]

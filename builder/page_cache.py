@@ -11,29 +11,14 @@ from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 
 from blocks.links import forget_linked_pages
-from tenants.language import language_for
+from builder.fragments import remember_site
+from core.cache import bump_generation, generation
+from core.language import language_for
 
-GENERATION_KEY = "portal-pages:generation"
 SKIP_PREFIXES = ("/admin/", "/graphql/", "/documents/", "/media/", "/static/")
 
-
-def purge_tenant_pages() -> None:
-    """Forget every cached page of the current tenant (call in the tenant's schema)."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 1, None)
-
-
-def generation(request=None) -> int:
-    """The current tenant's cache generation: part of every key that publishing must invalidate.
-    Read once per request when the request is given."""
-    if request is not None and hasattr(request, "_portal_generation"):
-        return request._portal_generation
-    value = cache.get(GENERATION_KEY) or 0
-    if request is not None:
-        request._portal_generation = value
-    return value
+# Publishing bumps the tenant's generation (core.cache): every cached page of that tenant is bypassed.
+purge_tenant_pages = bump_generation
 
 
 def _key(request) -> str:
@@ -60,8 +45,6 @@ class AnonymousPageCacheMiddleware:
     def __call__(self, request):
         forget_linked_pages()  # nothing prefetched for an earlier request is reused
         if getattr(request, "tenant", None) is not None and not request.path.startswith(SKIP_PREFIXES):
-            from builder.fragments import remember_site
-
             remember_site(request)
         if not self.timeout or not _cacheable_request(request):
             return self.get_response(request)

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from wagtail.models import Page, Site
 
 from builder.fragments import cached
-from builder.models import NavigationSettings
+from builder.navigation import NavigationSettings
 from themes.models import BrandTheme
 
 

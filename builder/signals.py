@@ -6,7 +6,7 @@ from django.dispatch import receiver
 from wagtail.models import PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from builder.models import NavigationSettings
+from builder.navigation import NavigationSettings
 from builder.page_cache import purge_tenant_pages
 from themes.models import BrandTheme
 

@@ -1,5 +1,12 @@
 from wagtail import hooks
 
+from builder.graphql.schema import viewer_query
+
+
+@hooks.register("register_schema_query")
+def add_viewer(query_mixins):
+    query_mixins.append(viewer_query())
+
 
 @hooks.register("register_schema_query", order=100)
 def remove_unsafe_search(query_mixins):

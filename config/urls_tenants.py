@@ -8,6 +8,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from accounts import views as account_views
 from builder.graphql.views import LimitedGraphQLView
 from tenants.media import serve_tenant_media
 
@@ -17,6 +18,7 @@ urlpatterns = [
     # Read-only API; no cookie-authenticated writes, so no CSRF token is needed.
     path("graphql/", csrf_exempt(LimitedGraphQLView.as_view(graphiql=settings.DEBUG)), name="graphql"),
     path(f"{settings.MEDIA_URL.strip('/')}/<str:schema_name>/<path:path>", serve_tenant_media),
+    path("account/api-token/", account_views.issue_api_token, name="api_token"),
     path("account/", include("members.urls")),
     path("account/coupons/", include("coupons.urls")),
     # Customers: sign-up, log-in, e-mail verification, password reset (django-allauth), profile.

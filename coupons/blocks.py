@@ -108,3 +108,6 @@ class CouponClaimBlock(BaseBlock):
         # Sent back with the claim: a double click on the button claims once.
         context["claim_key"] = uuid.uuid4().hex
         return context
+
+
+PORTAL_BLOCKS = [("coupon_claim", CouponClaimBlock())]

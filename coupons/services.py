@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.outbox import record_event
 from coupons import rules
 from coupons.models import (
     MAX_ORDER_CENTS,
@@ -26,8 +27,9 @@ from coupons.models import (
     new_coupon_code,
     normalise_code,
 )
-from members.models import Member, MemberEvent
-from members.services import LoyaltyError, record_member_event
+from coupons.selectors import expiring_coupons
+from members.models import Member
+from members.services import LoyaltyError
 
 
 class CouponError(LoyaltyError):
@@ -195,15 +197,18 @@ def _issue(template, member, *, acting_user, idempotency_key, claiming=False) ->
         acting_user.pk if acting_user is not None else (locked_member.user_id if claiming else None)
     )
     coupon = _create_coupon(current, locked_member, issued_by_id, idempotency_key, now)
-    record_member_event(
-        locked_member,
-        MemberEvent.Kind.COUPON_ISSUED,
-        coupon=coupon.pk,
-        code=coupon.code,
-        template=current.pk,
-        name=current.name,
-        value=str(current.value_text),
-        expires_at=coupon.expires_at.isoformat(),
+    record_event(
+        "coupon.issued",
+        subject=locked_member,
+        data={
+            "coupon": coupon.pk,
+            "code": coupon.code,
+            "template": current.pk,
+            "name": current.name,
+            "value": str(current.value_text),
+            "expires_at": coupon.expires_at.isoformat(),
+        },
+        idempotency_key=f"coupon.issued:{coupon.pk}",
     )
     return coupon, True
 
@@ -293,3 +298,29 @@ def redeem_coupon(code, *, member: Member, order_total_cents, order_reference, a
     coupon.redeemed_order_reference, coupon.discount_cents = order_reference, discount.cents
     coupon.redeemed_by = acting_user
     return Redemption(coupon, discount.cents, discount.free_item)
+
+
+# --- Reminders ------------------------------------------------------------------------------
+
+EXPIRY_REMINDER_DAYS = 3
+
+
+def record_expiring_coupons(*, today) -> dict[str, int]:
+    """Scheduled daily: a coupon.expiring event for each unused coupon that ends within 3 days
+    (once per coupon, whatever reruns the job), where notifications pick it up."""
+    recorded = 0
+    with transaction.atomic():
+        for coupon in expiring_coupons(EXPIRY_REMINDER_DAYS):
+            record_event(
+                "coupon.expiring",
+                subject=coupon.member,
+                data={
+                    "coupon": coupon.pk,
+                    "code": coupon.code,
+                    "name": coupon.template.name,
+                    "expires_at": coupon.expires_at.isoformat(),
+                },
+                idempotency_key=f"coupon.expiring:{coupon.pk}",
+            )
+            recorded += 1
+    return {"coupons_expiring": recorded}

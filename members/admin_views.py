@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from members import qr, selectors, services
-from members.models import LedgerSource, Member, MemberEvent, MemberLevel
+from members.models import LedgerSource, Member, MemberLevel
 
 
 class MemberViewSet(ModelViewSet):
@@ -125,7 +125,7 @@ def member_detail(request, pk):
             "progress": selectors.level_progress(member),
             "points": selectors.points_history(member, request.GET.get("points_page")),
             "balance": selectors.balance_history(member, request.GET.get("balance_page")),
-            "events": MemberEvent.objects.filter(member=member)[:50],
+            "events": selectors.member_timeline(member),
         },
     )
 

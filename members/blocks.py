@@ -7,7 +7,6 @@ from grapple.models import GraphQLString
 from wagtail import blocks
 
 from blocks.base import BaseBlock
-from coupons.selectors import coupon_count_for
 from members import qr, selectors
 
 
@@ -39,7 +38,7 @@ class MemberCardBlock(BaseBlock):
         context["member"] = member
         if member is not None:
             context["progress"] = selectors.level_progress(member)
-            context["coupon_count"] = coupon_count_for(member)
+            context["card_figures"] = selectors.card_figures(member)
             context["qr_svg"] = qr.qr_svg(member.code)
         return context
 
@@ -66,3 +65,6 @@ class LevelBenefitsBlock(BaseBlock):
         context["levels"] = selectors.member_levels()
         context["member"] = selectors.member_for(getattr(request, "user", None))
         return context
+
+
+PORTAL_BLOCKS = [("member_card", MemberCardBlock()), ("level_benefits", LevelBenefitsBlock())]

@@ -3,10 +3,31 @@
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
+from wagtail import hooks
 
+from core.outbox import events_about
 from members.models import BalanceEntry, Member, MemberLevel, PointsEntry
 
 HISTORY_PAGE_SIZE = 20
+
+# Later domains add a figure to the member card (coupons: how many usable) through this hook:
+# `@hooks.register(MEMBER_CARD_FIGURES)` with a function `(member) -> [CardFigure, ...]`.
+MEMBER_CARD_FIGURES = "member_card_figures"
+
+
+@dataclass(frozen=True)
+class CardFigure:
+    label: str
+    value: str
+
+
+def card_figures(member: Member) -> list[CardFigure]:
+    return [figure for contribute in hooks.get_hooks(MEMBER_CARD_FIGURES) for figure in contribute(member)]
+
+
+def member_timeline(member: Member, *, limit: int = 50):
+    """What happened to the member, newest first, from the event outbox."""
+    return events_about(member, limit=limit)
 
 
 def member_for(user) -> Member | None:

@@ -5,19 +5,24 @@ member queue up and none is lost; the ledger entry and the new balance are writt
 transaction; a retry with the same idempotency key returns the first entry and changes nothing.
 """
 
-from collections.abc import Callable
+import calendar
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
 
-from members.models import BalanceEntry, LedgerSource, Member, MemberEvent, MemberLevel, PointsEntry
+from core.errors import PortalError
+from core.outbox import record_event
+from members.models import BalanceEntry, LedgerSource, Member, MemberLevel, PointsEntry
 
 # No single operation moves more than this; anything larger is a typo or an attack.
 MAX_POINTS_PER_OPERATION = 10_000_000
 MAX_CENTS_PER_OPERATION = 100_000_000  # ¥1,000,000.00
 
 
-class LoyaltyError(Exception):
+class LoyaltyError(PortalError):
     """Bad input or a refused operation; the message is meant for the person who asked."""
 
 
@@ -43,7 +48,7 @@ POINTS = Ledger(
     PointsEntry,
     "points",
     MAX_POINTS_PER_OPERATION,
-    MemberEvent.Kind.POINTS_CHANGED,
+    "points.changed",
     InsufficientPoints,
     "points",
 )
@@ -51,19 +56,35 @@ BALANCE = Ledger(
     BalanceEntry,
     "balance_cents",
     MAX_CENTS_PER_OPERATION,
-    MemberEvent.Kind.BALANCE_CHANGED,
+    "balance.changed",
     InsufficientBalance,
     "cents",
 )
 
-# Functions called with every recorded MemberEvent after its transaction commits (notifications
-# subscribe here). Kept as a plain list: one small, explicit hook.
-member_event_listeners: list[Callable[[MemberEvent], None]] = []
 
-
+@transaction.atomic
 def enrol_member(user, *, acting_user=None) -> Member:
+    """Give `user` a member card at the entry level (once: enrolling again returns the card)."""
     member, _ = Member.objects.get_or_create(user=user, defaults={"level": MemberLevel.objects.first()})
     return member
+
+
+def enrol_new_customer(event) -> None:
+    """Outbox subscriber for customer.signed_up: every new customer joins the programme."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(pk=event.subject_id).first()
+    if user is not None and user.is_active:
+        enrol_member(user)
+
+
+@transaction.atomic
+def create_member_level(*, name: str, threshold_points: int, acting_user=None, **benefits) -> MemberLevel:
+    """A new level of the programme (starter portals, the admin). ValidationError on bad input."""
+    level = MemberLevel(name=name, threshold_points=threshold_points, **benefits)
+    level.full_clean()
+    level.save()
+    return level
 
 
 def add_points(member, amount, *, reason, source, idempotency_key, acting_user=None) -> PointsEntry:
@@ -143,16 +164,21 @@ def _change(ledger: Ledger, member, delta, reason, source, idempotency_key, acti
         locked.lifetime_points += delta
         update_fields.append("lifetime_points")
     locked.save(update_fields=update_fields)
-    record_member_event(locked, ledger.event, delta=delta, balance=balance, reason=reason, entry=entry.pk)
+    record_event(
+        ledger.event,
+        subject=locked,
+        data={"delta": delta, "balance": balance, "reason": reason, "entry": entry.pk},
+        idempotency_key=f"{ledger.event}:{entry.pk}",
+    )
     if ledger is POINTS and delta > 0:
-        _promote(locked)
+        _promote(locked, entry)
     for name in update_fields:
         setattr(member, name, getattr(locked, name))
     member.level_id = locked.level_id
     return entry
 
 
-def _promote(member: Member) -> None:
+def _promote(member: Member, entry: PointsEntry) -> None:
     """Move the member to the highest level their lifetime points reach (levels never go down here)."""
     level = (
         MemberLevel.objects.filter(threshold_points__lte=member.lifetime_points)
@@ -164,24 +190,16 @@ def _promote(member: Member) -> None:
         previous = member.level.name if member.level_id else None
         member.level = level
         member.save(update_fields=["level"])
-        record_member_event(member, MemberEvent.Kind.LEVEL_CHANGED, previous=previous, level=level.name)
-
-
-def record_member_event(member: Member, kind: str, **data) -> None:
-    """Record `kind` on the member's timeline once the transaction commits, then tell the listeners."""
-
-    def record():
-        event = MemberEvent.objects.create(member_id=member.pk, kind=kind, data=data)
-        for listener in member_event_listeners:
-            listener(event)
-
-    transaction.on_commit(record)
+        record_event(
+            "level.changed",
+            subject=member,
+            data={"previous": previous, "level": level.name},
+            idempotency_key=f"level.changed:{entry.pk}",
+        )
 
 
 def ledger_drift(member: Member) -> dict[str, int]:
     """Balance minus ledger sum, for points and stored value: both are 0 unless something is broken."""
-    from django.db.models import Sum
-
     member.refresh_from_db()
     points = PointsEntry.objects.filter(member=member).aggregate(total=Sum("delta"))["total"] or 0
     cents = BalanceEntry.objects.filter(member=member).aggregate(total=Sum("delta"))["total"] or 0
@@ -194,8 +212,6 @@ def points_due_to_expire(member: Member, *, earned_before) -> int:
     With first-in-first-out spending, whatever has left the balance (spent, taken, expired) came
     from the oldest points, so the old points still held are: earned before the cut-off minus all
     points that ever left, if that is positive."""
-    from django.db.models import Q, Sum
-
     totals = PointsEntry.objects.filter(member=member).aggregate(
         earned_before=Sum("delta", filter=Q(delta__gt=0, created_at__lt=earned_before)),
         left=Sum("delta", filter=Q(delta__lt=0)),
@@ -221,35 +237,39 @@ def expire_points(member: Member, *, earned_before, acting_user=None) -> PointsE
         )
 
 
-def record_daily_events(*, today) -> dict[str, int]:
-    """Once a day per tenant: a birthday event for members born on this day, and a coupon-expiring
-    event for each coupon that ends within 3 days (each recorded once: the data names the day)."""
-    from coupons.selectors import expiring_coupons
+def expire_last_years_points(*, today: dt.date) -> dict[str, int]:
+    """Scheduled once a year: points earned before 1 January of last year (midnight in the tenant's
+    time zone, which the schedule makes current) and not spent since expire. Each member once per
+    cut-off (the entry's idempotency key names the day)."""
+    cutoff = dt.datetime(today.year - 1, 1, 1, tzinfo=timezone.get_current_timezone())
+    expired = sum(
+        1
+        for member in Member.objects.filter(points__gt=0).order_by("pk").iterator()
+        if expire_points(member, earned_before=cutoff)
+    )
+    return {"members": expired}
 
-    counts = {"birthday": 0, "coupon_expiring": 0}
+
+def birthdays_on(today: dt.date) -> Q:
+    """Customers whose birthday is `today`; those born on 29 February celebrate on 28 February
+    in years without one."""
+    born_today = Q(user__profile__birthday__month=today.month, user__profile__birthday__day=today.day)
+    if (today.month, today.day) == (2, 28) and not calendar.isleap(today.year):
+        born_today |= Q(user__profile__birthday__month=2, user__profile__birthday__day=29)
+    return born_today
+
+
+def record_birthdays(*, today: dt.date) -> dict[str, int]:
+    """Scheduled daily: a member.birthday event for each active member whose birthday is today
+    (once per member and year, whatever reruns the job)."""
+    recorded = 0
     with transaction.atomic():
-        born_today = Member.objects.filter(
-            user__profile__birthday__month=today.month,
-            user__profile__birthday__day=today.day,
-            user__is_active=True,
-        )
-        for member in born_today:
-            if not MemberEvent.objects.filter(
-                member=member, kind=MemberEvent.Kind.BIRTHDAY, data__day=str(today)
-            ).exists():
-                record_member_event(member, MemberEvent.Kind.BIRTHDAY, day=str(today))
-                counts["birthday"] += 1
-        for coupon in expiring_coupons(3):
-            already = MemberEvent.objects.filter(
-                member_id=coupon.member_id, kind=MemberEvent.Kind.COUPON_EXPIRING, data__coupon=coupon.code
-            ).exists()
-            if not already:
-                record_member_event(
-                    coupon.member,
-                    MemberEvent.Kind.COUPON_EXPIRING,
-                    coupon=coupon.code,
-                    name=coupon.template.name,
-                    expires_at=coupon.expires_at.isoformat(),
-                )
-                counts["coupon_expiring"] += 1
-    return counts
+        for member in Member.objects.filter(birthdays_on(today), user__is_active=True).order_by("pk"):
+            record_event(
+                "member.birthday",
+                subject=member,
+                data={"day": today.isoformat()},
+                idempotency_key=f"member.birthday:{member.pk}:{today.year}",
+            )
+            recorded += 1
+    return {"birthdays": recorded}

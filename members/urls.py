@@ -6,5 +6,4 @@ app_name = "members"
 
 urlpatterns = [
     path("", views.my_account, name="my_account"),
-    path("api-token/", views.issue_api_token, name="api_token"),
 ]

@@ -246,24 +246,6 @@ def _drop_spares(spares) -> int:
     return len(dropped)
 
 
-def request_pool_refill() -> None:
-    """Top the spare pool up in the background after a provisioning took a spare.
-
-    With a Celery broker a worker does it; without one, a short-lived thread on its own
-    connection, so the provisioning request never waits for a clone.
-    """
-    if settings.SPARE_SCHEMA_POOL_SIZE <= 0:
-        return
-    from tenants.tasks import refill_spare_pool as refill_task
-
-    if settings.CELERY_BROKER_URL:
-        refill_task.delay()
-    else:
-        import threading
-
-        threading.Thread(target=_refill_in_thread, name="spare-pool-refill", daemon=True).start()
-
-
 def refill_spare_pool() -> int:
     """fill_spare_pool() by one process at a time (a session advisory lock); 0 when another is at it."""
     with connection.cursor() as cursor:
@@ -275,12 +257,3 @@ def refill_spare_pool() -> int:
     finally:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [REFILL_LOCK_ID])
-
-
-def _refill_in_thread() -> None:
-    try:
-        refill_spare_pool()
-    except Exception:
-        logger.exception("Refilling the spare schema pool failed")
-    finally:
-        connection.close()

@@ -17,8 +17,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_tenants.utils import schema_context
 
-from builder.starter_portals import STARTER_PORTALS, add_site_settings
-from tenants import hosts, schemas
+from core import registry
+from tenants import hosts, schemas, tasks
 from tenants.models import Agency, Domain, PortalTemplate, Tenant
 
 logger = logging.getLogger(__name__)
@@ -95,7 +95,7 @@ def provision_tenant(
             admin = invite_brand_admin(request)
             invite_url = set_password_url(admin, request.domain)
         transaction.on_commit(lambda: send_invitation(tenant, admin.email, invite_url))
-        transaction.on_commit(schemas.request_pool_refill)
+        transaction.on_commit(tasks.request_pool_refill)
     hosts.forget(request.domain)
     logger.info(
         "Provisioned tenant %s (%s) on %s from %s by %s",
@@ -131,16 +131,12 @@ def create_domain(tenant: Tenant, domain: str) -> Domain:
     return Domain.objects.create(domain=domain, tenant=tenant, is_primary=True)
 
 
-def build_starter_portal(request: TenantRequest):
-    """The template's pages, and the Wagtail Site that serves them on the tenant's domain."""
-    from wagtail.models import Site
-
-    portal = STARTER_PORTALS[request.template.key](brand_name=request.name, language=request.default_language)
-    site = Site.objects.create(
-        hostname=request.domain, port=80, root_page=portal.home, is_default_site=True, site_name=request.name
+def build_starter_portal(request: TenantRequest) -> None:
+    """The template's pages, theme and menus, and the Wagtail Site that serves them on the tenant's
+    domain: built by the starter portal registered under the template's key (core.registry)."""
+    registry.starter_portals()[request.template.key](
+        brand_name=request.name, domain=request.domain, language=request.default_language
     )
-    add_site_settings(site, portal.settings)
-    return portal.home
 
 
 def invite_brand_admin(request: TenantRequest):
@@ -218,7 +214,7 @@ def validate_tenant_request(
         check_schema_name(schema_name)
 
     portal_template = PortalTemplate.objects.filter(key=template, is_active=True).first()
-    if portal_template is None or portal_template.key not in STARTER_PORTALS:
+    if portal_template is None or portal_template.key not in registry.starter_portals():
         raise ProvisioningError("template", f"There is no portal template called {template!r}.")
 
     admin_email = (admin_email or "").strip().lower()

@@ -2,10 +2,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from wagtail.blocks.struct_block import StructBlockValidationError
 
-from blocks import page_blocks
 from blocks.links import LinkBlock
 from blocks.media import video_embed_url
+from builder.fields import page_blocks
 
+# Every block a page body offers: the library's and the installed domains' (the test settings add
+# tests.toy_domain's), so each domain's blocks meet the same rules.
 BLOCKS = dict(page_blocks())
 
 # The least each block needs: every optional field left empty.
@@ -29,6 +31,7 @@ MINIMAL = {
     "member_card": {},
     "level_benefits": {},
     "coupon_claim": {},
+    "toy_greeting": {"text": "Hi"},
 }
 
 

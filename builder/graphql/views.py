@@ -10,8 +10,8 @@ from graphene_django.views import GraphQLView
 from graphql import ExecutionResult, GraphQLError, parse
 from graphql.validation import NoSchemaIntrospectionCustomRule, ValidationRule, specified_rules
 
-from builder.page_cache import generation
-from tenants.language import language_for
+from core.cache import generation
+from core.language import language_for
 
 
 class MaxAliasesRule(ValidationRule):

@@ -34,6 +34,7 @@ TENANT_APPS = [
     "django.contrib.contenttypes",  # per-tenant ids, identical in every tenant (all cloned from one template)
     "django.contrib.auth",  # a brand's admins and staff exist only in its schema
     "django.contrib.sessions",  # a tenant's sessions live in its own schema
+    "core",  # the registry, the event outbox and scheduled job runs (their tables are per tenant)
     "wagtail.contrib.settings",  # per-tenant site settings (theme, navigation)
     "wagtail.contrib.redirects",  # per-tenant redirects (grapple's schema needs its table)
     "wagtail.embeds",  # video embeds in pages
@@ -52,12 +53,15 @@ TENANT_APPS = [
     "grapple",  # GraphQL types for pages, blocks, images and settings
     "themes",  # the brand theme setting
     "builder",  # portal page types, navigation and footer
-    "members",  # loyalty: levels, points and stored-value ledgers
-    "coupons",  # coupon templates, issued coupons, redemption
+    # Domain apps in their layer order (pyproject.toml's import contracts): each imports only
+    # earlier ones, and hooks (viewer fields, account sections) are listed in this order.
     "allauth",  # customer sign-up and log-in, per tenant
     "allauth.account",  # e-mail addresses and verification live in the tenant's schema
     "axes",  # log-in lockouts per tenant, account and IP
     "accounts",  # customer profiles, account deletion
+    "members",  # loyalty: levels, points and stored-value ledgers
+    "coupons",  # coupon templates, issued coupons, redemption
+    "portals",  # no tables: the starter portals new tenants are built from, and the demo
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -86,10 +90,12 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "tenants.language.TenantLocaleMiddleware",
+    "core.language.TenantLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Apps calling /graphql/ with `Authorization: Bearer <token>` act as that customer.
+    "accounts.tokens.BearerTokenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -237,6 +243,12 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "portal@localhost")
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
 CELERY_TASK_EAGER_PROPAGATES = True
+# Beat: one tick every few minutes; each active tenant then runs its due scheduled jobs in its own
+# time zone and retries due outbox deliveries (tenants.tasks.tick). The jobs themselves come from
+# the registry (core.registry.scheduled_jobs), so a new domain's job needs no entry here.
+CELERY_BEAT_SCHEDULE = {
+    "tenant-schedules": {"task": "tenants.tasks.tick", "schedule": env_int("SCHEDULE_TICK_SECONDS", 300)}
+}
 
 # --- Wagtail --------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Portal"
@@ -254,7 +266,7 @@ PORTAL_PAGE_CACHE_SECONDS = env_int("PORTAL_PAGE_CACHE_SECONDS", 300)
 PORTAL_FRAGMENT_CACHE_SECONDS = env_int("PORTAL_FRAGMENT_CACHE_SECONDS", 300)
 
 # --- GraphQL ------------------------------------------------------------------------------
-GRAPHENE = {"SCHEMA": "grapple.schema.schema"}
+GRAPHENE = {"SCHEMA": "config.graphql.schema"}
 GRAPPLE = {
     "APPS": ["builder", "themes"],
     "PAGE_SIZE": 20,

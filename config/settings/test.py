@@ -9,4 +9,8 @@ CELERY_TASK_ALWAYS_EAGER = True
 CACHES["default"]["BACKEND"] = "django.core.cache.backends.locmem.LocMemCache"  # noqa: F405
 CACHES["default"].pop("LOCATION", None)  # noqa: F405
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# A throwaway domain that plugs into every part of the registry (tests/test_toy_domain.py). It has
+# no tables, so schemas are the same with and without it.
+TENANT_APPS = [*TENANT_APPS, "tests.toy_domain"]  # noqa: F405
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.toy_domain"]  # noqa: F405
 MEDIA_ROOT = str(BASE_DIR / "test-artifacts" / "media")  # noqa: F405

@@ -8,10 +8,11 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from conftest import committed_tenant, run_in_threads
+from core.models import OutboxEvent
 from coupons import services
 from coupons.models import Coupon, CouponTemplate
 from coupons.tests.factories import make_member, make_template
-from members.models import Member, MemberEvent
+from members.models import Member
 
 THREADS = 50
 
@@ -72,8 +73,8 @@ def test_fifty_threads_claiming_the_last_five_get_exactly_five(race_tenant, djan
             assert CouponTemplate.objects.get(pk=scarce_pk).issued_count == 5
             assert Coupon.objects.filter(template_id=scarce_pk).count() == 5
             assert len({c.member_id for c in claimed}) == 5
-            # Events are recorded after commit: one per coupon actually issued.
-            assert MemberEvent.objects.filter(kind="coupon_issued", data__template=scarce_pk).count() == 5
+            # Events are recorded in the issuing transaction: one per coupon actually issued.
+            assert OutboxEvent.objects.filter(kind="coupon.issued", data__template=scarce_pk).count() == 5
 
 
 def test_one_member_clicking_claim_many_times_at_once_gets_their_limit(race_tenant, django_db_blocker):

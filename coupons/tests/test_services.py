@@ -7,11 +7,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.models import OutboxEvent
 from coupons import selectors, services
 from coupons.models import CODE_ALPHABET, Coupon, CouponTemplate
 from coupons.services import CouponError
 from coupons.tests.factories import make_levels, make_member, make_template
-from members.models import MemberEvent
 
 
 def when(moment):
@@ -65,8 +65,8 @@ def test_issue_then_redeem_a_fixed_amount(levels, django_capture_on_commit_callb
     )
     template.refresh_from_db()
     assert template.issued_count == 1
-    event = MemberEvent.objects.get(member=member)
-    assert event.kind == "coupon_issued"
+    event = OutboxEvent.objects.get(subject_type="member", subject_id=member.pk)
+    assert event.kind == "coupon.issued"
     assert event.data == {
         "coupon": coupon.pk,
         "code": coupon.code,
@@ -281,7 +281,7 @@ def test_bad_order_input_is_refused(levels, total, order, message):
 def assert_nothing_issued(template, issued_before=0, coupons_before=0):
     template.refresh_from_db()
     assert (template.issued_count, Coupon.objects.count()) == (issued_before, coupons_before)
-    assert not MemberEvent.objects.filter(kind="coupon_issued").exists()
+    assert not OutboxEvent.objects.filter(kind="coupon.issued").exists()
 
 
 def test_the_per_member_limit_is_kept(levels):

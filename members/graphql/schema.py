@@ -1,10 +1,10 @@
-"""members' GraphQL: `viewer` (the logged-in customer, by session or bearer token) and `memberLevels`.
+"""members' GraphQL: the `memberCard` and `ledger` fields of `viewer`, and the public `memberLevels`.
 
-Every field is listed explicitly; anonymous `viewer` is null, never someone else's data."""
+Every field is listed explicitly; `viewer` is null for anonymous requests (builder.graphql), so
+these resolvers always get a logged-in user."""
 
 import graphene
 
-from coupons.selectors import coupon_count_for, coupons_for
 from members import selectors
 from members.models import MemberLevel
 
@@ -23,14 +23,6 @@ class MemberLevelType(graphene.ObjectType):
         return float(level.points_multiplier)
 
 
-class ProfileType(graphene.ObjectType):
-    email = graphene.String()
-    name = graphene.String()
-    phone = graphene.String()
-    birthday = graphene.Date()
-    preferred_language = graphene.String()
-
-
 class MemberCardType(graphene.ObjectType):
     code = graphene.String(required=True)
     level = graphene.Field(MemberLevelType)
@@ -39,7 +31,6 @@ class MemberCardType(graphene.ObjectType):
     balance = graphene.Int(required=True, description="Stored value in cents")
     next_level = graphene.Field(MemberLevelType)
     points_to_next_level = graphene.Int(required=True)
-    coupon_count = graphene.Int(required=True)
 
 
 class LedgerEntryType(graphene.ObjectType):
@@ -55,90 +46,46 @@ class LedgerKind(graphene.Enum):
     BALANCE = "balance"
 
 
-class CouponType(graphene.ObjectType):
-    code = graphene.String(required=True)
-    name = graphene.String(required=True)
-    status = graphene.String(required=True, description="usable, used or expired")
-    expires_at = graphene.DateTime()
+def resolve_member_card(user, info):
+    member = selectors.member_for(user)
+    if member is None:
+        return None
+    progress = selectors.level_progress(member)
+    return {
+        "code": member.code,
+        "level": member.level,
+        "points": member.points,
+        "lifetime_points": member.lifetime_points,
+        "balance": member.balance_cents,
+        "next_level": progress.next_level,
+        "points_to_next_level": progress.points_to_next,
+    }
 
 
-class ViewerType(graphene.ObjectType):
-    profile = graphene.Field(ProfileType, required=True)
-    member_card = graphene.Field(MemberCardType)
-    coupons = graphene.List(graphene.NonNull(CouponType), required=True)
-    ledger = graphene.List(
-        graphene.NonNull(LedgerEntryType),
-        required=True,
-        kind=LedgerKind(default_value="points"),
-        page=graphene.Int(default_value=1),
-    )
-
-    @staticmethod
-    def resolve_profile(user, info):
-        profile = getattr(user, "profile", None) if hasattr(user, "profile") else None
-        return {
-            "email": user.email,
-            "name": getattr(profile, "name", "") or user.get_full_name(),
-            "phone": getattr(profile, "phone", None),
-            "birthday": getattr(profile, "birthday", None),
-            "preferred_language": getattr(profile, "preferred_language", None),
-        }
-
-    @staticmethod
-    def resolve_member_card(user, info):
-        member = selectors.member_for(user)
-        if member is None:
-            return None
-        progress = selectors.level_progress(member)
-        return {
-            "code": member.code,
-            "level": member.level,
-            "points": member.points,
-            "lifetime_points": member.lifetime_points,
-            "balance": member.balance_cents,
-            "next_level": progress.next_level,
-            "points_to_next_level": progress.points_to_next,
-            "coupon_count": coupon_count_for(member),
-        }
-
-    @staticmethod
-    def resolve_coupons(user, info):
-        member = selectors.member_for(user)
-        if member is None:
-            return []
-        return [
-            {"code": c.code, "name": c.template.name, "status": status, "expires_at": c.expires_at}
-            for status, coupons in coupons_for(member)._asdict().items()
-            for c in coupons
-        ]
-
-    @staticmethod
-    def resolve_ledger(user, info, kind="points", page=1):
-        member = selectors.member_for(user)
-        if member is None:
-            return []
-        history = (
-            selectors.points_history if kind in ("points", LedgerKind.POINTS) else selectors.balance_history
-        )
-        return list(history(member, page).object_list)
+def resolve_ledger(user, info, kind="points", page=1):
+    member = selectors.member_for(user)
+    if member is None:
+        return []
+    history = selectors.points_history if kind in ("points", LedgerKind.POINTS) else selectors.balance_history
+    return list(history(member, page).object_list)
 
 
-def viewer_of(request):
-    """The customer behind this request (session or bearer token), or None."""
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        return user
-    from members.tokens import user_for_bearer
-
-    return user_for_bearer(request)
+VIEWER_FIELDS = {
+    "member_card": (graphene.Field(MemberCardType), resolve_member_card),
+    "ledger": (
+        graphene.List(
+            graphene.NonNull(LedgerEntryType),
+            required=True,
+            kind=LedgerKind(default_value="points"),
+            page=graphene.Int(default_value=1),
+        ),
+        resolve_ledger,
+    ),
+}
 
 
 class MembersQuery:
-    viewer = graphene.Field(ViewerType, description="The logged-in customer; null when anonymous")
     member_levels = graphene.List(graphene.NonNull(MemberLevelType), required=True)
-
-    def resolve_viewer(self, info):
-        return viewer_of(info.context)
 
     def resolve_member_levels(self, info):
         return selectors.member_levels()

@@ -1,13 +1,16 @@
 """Points and stored value: exact balances, idempotent retries, bad input, concurrency."""
 
+import datetime as dt
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django_tenants.utils import schema_context
 
 from conftest import committed_tenant, run_in_threads
+from core.models import OutboxEvent
 from members import services
-from members.models import BalanceEntry, LedgerSource, Member, MemberEvent, MemberLevel, PointsEntry
+from members.models import BalanceEntry, LedgerSource, Member, MemberLevel, PointsEntry
 
 
 def make_member(username="mei"):
@@ -25,13 +28,16 @@ def levels(make_tenant, in_tenant):
         yield tenant
 
 
-def test_points_add_spend_and_keep_the_ledger(levels, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        member = make_member()
-        services.add_points(
-            member, 1500, reason="Order 1001", source=LedgerSource.ORDER, idempotency_key="o1001"
-        )
-        services.spend_points(member, 400, reason="Free latte", idempotency_key="r1")
+def events_of(member):
+    return OutboxEvent.objects.filter(subject_type="member", subject_id=member.pk).order_by("pk")
+
+
+def test_points_add_spend_and_keep_the_ledger(levels):
+    member = make_member()
+    earned = services.add_points(
+        member, 1500, reason="Order 1001", source=LedgerSource.ORDER, idempotency_key="o1001"
+    )
+    spent = services.spend_points(member, 400, reason="Free latte", idempotency_key="r1")
 
     member.refresh_from_db()
     assert (member.points, member.lifetime_points, member.level.name) == (1100, 1500, "Silver")
@@ -42,20 +48,35 @@ def test_points_add_spend_and_keep_the_ledger(levels, django_capture_on_commit_c
         (-400, 1100),
     ]
     assert services.ledger_drift(member) == {"points": 0, "balance_cents": 0}
-    assert list(MemberEvent.objects.filter(member=member).order_by("pk").values_list("kind", flat=True)) == [
-        "points_changed",
-        "points_changed",
+    # Recorded in the same transaction as the change (the outbox), with the entry they describe.
+    assert list(events_of(member).values_list("kind", "idempotency_key", "data")) == [
+        (
+            "points.changed",
+            f"points.changed:{earned.pk}",
+            {"delta": 1500, "balance": 1500, "reason": "Order 1001", "entry": earned.pk},
+        ),
+        (
+            "points.changed",
+            f"points.changed:{spent.pk}",
+            {"delta": -400, "balance": 1100, "reason": "Free latte", "entry": spent.pk},
+        ),
     ]
 
 
-def test_crossing_a_threshold_moves_the_member_up_and_records_it(levels, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        member = make_member()
-        services.add_points(member, 8500, reason="Big order", source=LedgerSource.ORDER, idempotency_key="o1")
+def test_crossing_a_threshold_moves_the_member_up_and_records_it(levels):
+    member = make_member()
+    services.add_points(member, 8500, reason="Big order", source=LedgerSource.ORDER, idempotency_key="o1")
     member.refresh_from_db()
     assert member.level.name == "Black"
-    event = MemberEvent.objects.get(kind="level_changed")
+    event = events_of(member).get(kind="level.changed")
     assert event.data == {"previous": "Silver", "level": "Black"}
+
+
+def test_a_refused_change_records_no_event(levels):
+    member = make_member()
+    with pytest.raises(services.InsufficientPoints):
+        services.spend_points(member, 1, reason="Too much", idempotency_key="x")
+    assert not events_of(member).exists()
 
 
 def test_a_retry_with_the_same_key_changes_nothing(levels):
@@ -215,32 +236,25 @@ def test_points_expire_oldest_first_and_only_once(levels):
     assert services.ledger_drift(member) == {"points": 0, "balance_cents": 0}
 
 
-def test_birthdays_and_expiring_coupons_are_recorded_once_a_day(levels, django_capture_on_commit_callbacks):
-    import datetime as dt
-
-    from django.utils import timezone
-
+@pytest.mark.parametrize(
+    ("today", "born", "celebrates"),
+    [
+        (dt.date(2026, 11, 25), dt.date(1990, 11, 25), True),
+        (dt.date(2026, 11, 25), dt.date(1990, 11, 24), False),
+        (dt.date(2028, 2, 29), dt.date(1992, 2, 29), True),  # a leap year: on the day itself
+        (dt.date(2027, 2, 28), dt.date(1992, 2, 29), True),  # no 29 February this year: the 28th
+        (dt.date(2028, 2, 28), dt.date(1992, 2, 29), False),  # a leap year: not on the 28th
+        (dt.date(2027, 3, 1), dt.date(1992, 2, 29), False),
+    ],
+)
+def test_birthdays_are_recorded_once_a_year_on_the_day(levels, today, born, celebrates):
     from accounts.models import CustomerProfile
-    from coupons.models import CouponTemplate
-    from coupons.services import issue_coupon
 
-    today = timezone.localdate()
     member = make_member("birthday")
-    CustomerProfile.objects.create(user=member.user, birthday=today.replace(year=1990))
-    make_member("not-today")
-    template = CouponTemplate.objects.create(
-        name="Free latte",
-        kind="free_item",
-        free_item="Latte",
-        valid_from=timezone.now() - dt.timedelta(days=1),
-        valid_until=timezone.now() + dt.timedelta(days=2),
-    )
-    coupon = issue_coupon(template, member, acting_user=None)
+    CustomerProfile.objects.create(user=member.user, birthday=born)
+    CustomerProfile.objects.create(user=make_member("not-today").user, birthday=dt.date(1990, 6, 1))
 
-    with django_capture_on_commit_callbacks(execute=True):
-        assert services.record_daily_events(today=today) == {"birthday": 1, "coupon_expiring": 1}
-    with django_capture_on_commit_callbacks(execute=True):
-        assert services.record_daily_events(today=today) == {"birthday": 0, "coupon_expiring": 0}
-    events = {event.kind: event.data for event in MemberEvent.objects.filter(member=member)}
-    assert events["birthday"] == {"day": str(today)}
-    assert events["coupon_expiring"]["coupon"] == coupon.code
+    assert services.record_birthdays(today=today) == {"birthdays": int(celebrates)}
+    services.record_birthdays(today=today)  # a rerun the same day records nothing new
+    expected = [("member.birthday", {"day": today.isoformat()})] if celebrates else []
+    assert list(events_of(member).values_list("kind", "data")) == expected

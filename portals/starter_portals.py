@@ -8,7 +8,7 @@ the provisioning transaction, and returns its home page and the site settings (t
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from builder.models import HomePage, LandingPage, NavigationSettings, StandardPage
 from themes.models import BrandTheme
@@ -414,37 +414,6 @@ def build_service_desk(*, brand_name: str, language: str) -> "StarterPortal":
     )
 
 
-DEMO_LEVELS = {
-    # A brand sets up its own programme; the demo tenants get these (tenants.setup_demo).
-    "member-mall": [
-        ("银卡 Silver", 0, "1", 0, False, False, "生日饮品、会员价 · Birthday drink, member prices"),
-        ("金卡 Gold", 2000, "1.5", 5, True, True, "免运费、每月优惠券 · Free delivery, a coupon every month"),
-        ("黑卡 Black", 8000, "2", 10, True, True, "新豆抢先购 · Early access to new beans"),
-    ],
-    "service-desk": [
-        ("Member", 0, "1", 0, False, False, "Points on every visit"),
-        ("Plus", 1000, "1.5", 5, False, True, "5% off every visit, a coupon every month"),
-    ],
-}
-
-
-def add_levels(*levels) -> None:
-    from members.models import MemberLevel
-
-    MemberLevel.objects.bulk_create(
-        MemberLevel(
-            name=name,
-            threshold_points=threshold,
-            points_multiplier=multiplier,
-            discount_percent=discount,
-            free_shipping=free_shipping,
-            monthly_coupon=monthly_coupon,
-            benefits=benefits,
-        )
-        for name, threshold, multiplier, discount, free_shipping, monthly_coupon, benefits in levels
-    )
-
-
 def _add_home(brand_name: str) -> HomePage:
     root = Page.get_first_root_node()
     home = HomePage(title=brand_name, slug="home")
@@ -488,7 +457,22 @@ def add_site_settings(site, settings: dict) -> None:
     )
 
 
-STARTER_PORTALS: dict[str, Callable[..., StarterPortal]] = {
-    "member-mall": build_member_mall,
-    "service-desk": build_service_desk,
+def installed(build: Callable[..., StarterPortal]) -> Callable[..., None]:
+    """A registered starter portal: builds the pages, then the Site that serves them on the
+    tenant's domain, with the theme and navigation the portal chose."""
+
+    def install(*, brand_name: str, domain: str, language: str) -> None:
+        portal = build(brand_name=brand_name, language=language)
+        site = Site.objects.create(
+            hostname=domain, port=80, root_page=portal.home, is_default_site=True, site_name=brand_name
+        )
+        add_site_settings(site, portal.settings)
+
+    return install
+
+
+# Registered with core.registry (portals/wagtail_hooks.py); PortalTemplate.key names one of these.
+STARTER_PORTALS: dict[str, Callable[..., None]] = {
+    "member-mall": installed(build_member_mall),
+    "service-desk": installed(build_service_desk),
 }

@@ -1,0 +1,142 @@
+"""How a domain plugs into the platform, without the platform importing it.
+
+Two kinds of contribution (docs/architecture.md, "Adding a domain"):
+
+- **Page blocks** are needed while models are defined (a page body's StreamField needs its block
+  list when `builder.models` is imported, before any Wagtail hook runs). Each installed app may
+  have a `blocks.py` with `PORTAL_BLOCKS = [("name", SomeBlock()), ...]`; `app_blocks()` collects
+  them in INSTALLED_APPS order.
+- **Everything else** through Wagtail hooks with the project's own names, registered in the
+  domain's `wagtail_hooks.py`:
+
+  | hook | returns | used by |
+  |---|---|---|
+  | `portal_event_kinds` | `{"points.changed": _("Points changed"), ...}` | the outbox (only registered kinds are recorded) |
+  | `portal_event_subscribers` | `{"points.changed": [handler, ...], ...}`; `handler(event)` is idempotent | outbox delivery |
+  | `portal_scheduled_jobs` | `[ScheduledJob(...), ...]` | the schedule, per tenant in its time zone |
+  | `portal_viewer_fields` | `{"memberCard": (graphene.Field(...), resolve(user, info, **args)), ...}` | GraphQL `viewer` |
+  | `portal_starter_portals` | `{"member-mall": build(request) -> StarterPortal, ...}` | provisioning |
+  | `portal_account_sections` | `[AccountSection(...), ...]` | My account |
+  | `portal_customer_data` | `[CustomerData(name, export(user), erase(user)), ...]` | a customer's data export and erasure |
+
+  Admin menus and viewsets use Wagtail's own `register_admin_viewset` / `register_admin_menu_item`,
+  root GraphQL queries grapple's `register_schema_query`, searchable types Wagtail search's
+  `search_fields` on the domain's models.
+"""
+
+import sysconfig
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import import_module
+from importlib.util import find_spec
+from pathlib import Path
+
+from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
+from wagtail import hooks
+
+LIBRARIES = Path(sysconfig.get_paths()["purelib"]).resolve()
+
+EVENT_KINDS = "portal_event_kinds"
+EVENT_SUBSCRIBERS = "portal_event_subscribers"
+SCHEDULED_JOBS = "portal_scheduled_jobs"
+VIEWER_FIELDS = "portal_viewer_fields"
+STARTER_PORTALS = "portal_starter_portals"
+ACCOUNT_SECTIONS = "portal_account_sections"
+CUSTOMER_DATA = "portal_customer_data"
+
+
+def app_blocks() -> list[tuple]:
+    """(name, block) pairs that installed apps contribute to page bodies, in INSTALLED_APPS order."""
+    collected, owners = [], {}
+    for app in apps.get_app_configs():
+        module_name = f"{app.name}.blocks"
+        if _is_installed_package(app) or find_spec(module_name) is None:
+            continue
+        for name, block in getattr(import_module(module_name), "PORTAL_BLOCKS", []):
+            if name in owners:
+                raise ImproperlyConfigured(
+                    f"Page block {name!r} is registered by {owners[name]} and {app.name}."
+                )
+            owners[name] = app.name
+            collected.append((name, block))
+    return collected
+
+
+def _is_installed_package(app) -> bool:
+    """Django, Wagtail and other pip-installed apps contribute no portal blocks (and some of their
+    `blocks` modules warn when imported)."""
+    return Path(app.path).resolve().is_relative_to(LIBRARIES)
+
+
+def _merged(hook_name: str) -> dict:
+    merged = {}
+    for contribute in hooks.get_hooks(hook_name):
+        for key, value in contribute().items():
+            if key in merged:
+                raise ImproperlyConfigured(f"{key!r} is registered twice for {hook_name}.")
+            merged[key] = value
+    return merged
+
+
+def _listed(hook_name: str) -> list:
+    return [item for contribute in hooks.get_hooks(hook_name) for item in contribute()]
+
+
+def event_kinds() -> dict[str, str]:
+    return _merged(EVENT_KINDS)
+
+
+def event_subscribers(kind: str) -> list[Callable]:
+    """Every handler registered for `kind`, in hook order."""
+    handlers = []
+    for contribute in hooks.get_hooks(EVENT_SUBSCRIBERS):
+        registered = contribute().get(kind, [])
+        handlers.extend(registered if isinstance(registered, list | tuple) else [registered])
+    return handlers
+
+
+def scheduled_jobs() -> list:
+    jobs = _listed(SCHEDULED_JOBS)
+    names = [job.name for job in jobs]
+    duplicates = {name for name in names if names.count(name) > 1}
+    if duplicates:
+        raise ImproperlyConfigured(f"Scheduled jobs registered twice: {', '.join(sorted(duplicates))}.")
+    return jobs
+
+
+def viewer_fields() -> dict[str, tuple]:
+    return _merged(VIEWER_FIELDS)
+
+
+def starter_portals() -> dict[str, Callable]:
+    return _merged(STARTER_PORTALS)
+
+
+def account_sections() -> list:
+    return sorted(_listed(ACCOUNT_SECTIONS), key=lambda section: section.order)
+
+
+def customer_data() -> list:
+    return _listed(CUSTOMER_DATA)
+
+
+@dataclass(frozen=True)
+class AccountSection:
+    """A part of My account a domain contributes: `context(request, member_or_user)` returns the
+    template's context, or None to leave the section out for this customer."""
+
+    name: str
+    template: str
+    context: Callable
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class CustomerData:
+    """A domain's part of one customer's data: `export(user)` returns JSON-able data, `erase(user)`
+    removes or anonymises what identifies the person (records the brand must keep stay)."""
+
+    name: str
+    export: Callable
+    erase: Callable
