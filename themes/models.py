@@ -1,5 +1,6 @@
 """The brand theme: one per tenant site, edited under Settings in the admin."""
 
+import tinycss2
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
@@ -14,15 +15,103 @@ from themes.panels import ContrastWarningsPanel
 from themes.presets import FONT_CHOICES, FONT_STACKS, PRESET_CHOICES, PRESETS
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #1f4e8c."))
-FORBIDDEN_CSS = ("</", "<!--", "@import", "expression(", "javascript:", "behavior:", "-moz-binding")
 AA_NORMAL_TEXT = 4.5
+
+# Custom CSS goes into the page's <style> element as it is (templates/base.html), so it is parsed
+# with tinycss2 and refused when it could end that element, load anything, or run script.
+# At-rules that only group or describe style rules; @import, @charset, @namespace and any other
+# are refused.
+CSS_AT_RULES = ("media", "supports", "container", "layer", "keyframes", "-webkit-keyframes", "font-face")
+# Functions that fetch a URL: url() and the image functions that also take a URL as a plain string.
+CSS_LOADING_FUNCTIONS = (
+    "url",
+    "src",
+    "image",
+    "image-set",
+    "-webkit-image-set",
+    "cross-fade",
+    "-webkit-cross-fade",
+)
+# Ways old browsers run script from CSS: IE's expression() and behavior, Firefox's XBL binding.
+CSS_SCRIPT_FUNCTIONS = ("expression",)
+CSS_SCRIPT_PROPERTIES = ("behavior", "-ms-behavior", "-moz-binding")
+
+CSS_END_OF_STYLE = _(
+    "Custom CSS may not contain “</”, not even written as a CSS escape such as \\3c /: "
+    "it would end the page's style element."
+)
+CSS_HTML_COMMENT = _("Custom CSS may not contain HTML comments (“<!--” or “-->”).")
+CSS_AT_RULE = _(
+    "Custom CSS may not use @%(name)s. The at-rules allowed are @media, @supports, @container, "
+    "@layer, @keyframes and @font-face."
+)
+CSS_LOADING = _(
+    "Custom CSS may not load anything from a URL, so %(name)s() is not allowed. Add images "
+    "through the theme's logo or the page's blocks instead."
+)
+CSS_SCRIPT = _("Custom CSS may not use %(name)s: it runs script in some browsers.")
+CSS_SYNTAX = _("Custom CSS has an error on line %(line)s: %(problem)s.")
+
+
+def _css_nodes(nodes):
+    """Every token and block in `nodes`, nested ones included, in source order."""
+    for node in nodes:
+        yield node
+        if node.type == "function":
+            yield from _css_nodes(node.arguments)
+        elif node.type in ("() block", "[] block", "{} block"):
+            yield from _css_nodes(node.content)
+
+
+def _css_text(node) -> str:
+    """The node's characters with CSS escapes resolved (tinycss2 has already resolved them in
+    names, strings and URLs): how `\\3c /style>` reads once unescaped, "</style>"."""
+    if node.type == "function":
+        return f"{node.name}({''.join(_css_text(n) for n in node.arguments)})"
+    if node.type in ("() block", "[] block", "{} block"):
+        return f"{node.type[0]}{''.join(_css_text(n) for n in node.content)}{node.type[1]}"
+    if node.type == "dimension":
+        return f"{node.representation}{node.unit}"
+    if node.type in ("number", "percentage"):
+        return node.serialize()
+    if node.type == "whitespace":
+        return " "
+    return str(getattr(node, "value", "") or "")
 
 
 def validate_custom_css(css: str) -> None:
-    lowered = css.lower()
-    for forbidden in FORBIDDEN_CSS:
-        if forbidden in lowered:
-            raise ValidationError(_("Custom CSS may not contain %(text)s.") % {"text": forbidden})
+    problems = []
+    nodes = tinycss2.parse_component_value_list(css, skip_comments=False)
+    text = "".join(_css_text(node) for node in nodes)
+    # In the text as written (the HTML parser sees that), and once escapes are resolved.
+    if "</" in css or "</" in text:
+        problems.append(ValidationError(CSS_END_OF_STYLE, code="css_end_of_style"))
+    if any(marker in value for marker in ("<!--", "-->") for value in (css, text)):
+        problems.append(ValidationError(CSS_HTML_COMMENT, code="css_html_comment"))
+    for node in _css_nodes(nodes):
+        if node.type == "at-keyword" and node.lower_value not in CSS_AT_RULES:
+            problems.append(ValidationError(CSS_AT_RULE, code="css_at_rule", params={"name": node.value}))
+        elif node.type == "function" and node.lower_name in CSS_LOADING_FUNCTIONS:
+            problems.append(ValidationError(CSS_LOADING, code="css_loading", params={"name": node.name}))
+        elif node.type == "url" or (node.type == "error" and node.kind == "bad-url"):
+            # url(x) unquoted is a token of its own; "bad-url" an unquoted one with ( or " in it.
+            problems.append(ValidationError(CSS_LOADING, code="css_loading", params={"name": "url"}))
+        elif node.type == "function" and node.lower_name in CSS_SCRIPT_FUNCTIONS:
+            problems.append(ValidationError(CSS_SCRIPT, code="css_script", params={"name": f"{node.name}()"}))
+        elif node.type == "ident" and node.lower_value in CSS_SCRIPT_PROPERTIES:
+            problems.append(ValidationError(CSS_SCRIPT, code="css_script", params={"name": node.value}))
+        elif node.type == "error":
+            problems.append(
+                ValidationError(
+                    CSS_SYNTAX, code="css_syntax", params={"line": node.source_line, "problem": node.message}
+                )
+            )
+    if problems:
+        # Each refusal once (a stylesheet may use url() twenty times), in the order met.
+        unique = {}
+        for problem in problems:
+            unique.setdefault((problem.code, str(problem.params)), problem)
+        raise ValidationError(list(unique.values()))
 
 
 def colour_field(label):
@@ -60,7 +149,7 @@ class BrandTheme(BaseSiteSetting):
         blank=True,
         max_length=20000,
         validators=[validate_custom_css],
-        help_text=_("Added after the theme's styles. No @import, no HTML."),
+        help_text=_("Added after the theme's styles. No @import, no url() and no HTML."),
     )
 
     panels = [

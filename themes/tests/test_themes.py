@@ -37,14 +37,106 @@ def test_low_contrast_colours_get_a_warning():
     ]
 
 
-@pytest.mark.parametrize(
-    "css", ["</style><script>alert(1)</script>", "@import url(x.css);", "a{background:url(javascript:x)}"]
+END_OF_STYLE = (
+    "Custom CSS may not contain “</”, not even written as a CSS escape such as \\3c /: "
+    "it would end the page's style element."
 )
-def test_custom_css_that_could_break_out_is_refused(css):
+AT_RULES_ALLOWED = (
+    "The at-rules allowed are @media, @supports, @container, @layer, @keyframes and @font-face."
+)
+NO_URLS = "Add images through the theme's logo or the page's blocks instead."
+
+
+def custom_css_errors(css):
     theme = BrandTheme(preset="harbor", custom_css=css)
-    with pytest.raises(ValidationError) as error:
+    try:
         theme.full_clean(exclude=["site"])
-    assert "custom_css" in error.value.message_dict
+    except ValidationError as error:
+        return error.message_dict.get("custom_css", [])
+    return []
+
+
+@pytest.mark.parametrize(
+    "css",
+    [
+        ".site-name { letter-spacing: 2px }",
+        "@media (min-width: 40em) { .hero h1 { font-size: 3rem } }",
+        "@supports (display: grid) { .cards { display: grid } }",
+        "@keyframes pulse { from { opacity: 1 } to { opacity: .5 } }",
+        '@font-face { font-family: Brand; src: local("Avenir Next") }',
+        '.quote::before { content: "\\201C" }',  # an escaped curly quote is fine
+        'a[href^="https:"]::after { content: " > " }',
+        ":root { --gap: 12px } .x { margin: calc(var(--gap) * -1) }",
+        "/* brand */ .x > .y { color: #123456 !important }",
+    ],
+)
+def test_ordinary_custom_css_is_accepted(css):
+    assert custom_css_errors(css) == []
+
+
+@pytest.mark.parametrize(
+    ("css", "errors"),
+    [
+        ("</style><script>alert(1)</script>", [END_OF_STYLE]),
+        # CSS escapes spell "<" without the HTML parser seeing one: refused all the same.
+        ("\\3c /style><script>alert(1)<\\/script>", [END_OF_STYLE]),
+        ('.x::after { content: "\\3c /style>" }', [END_OF_STYLE]),
+        ("<!-- a { color: red } -->", ["Custom CSS may not contain HTML comments (“<!--” or “-->”)."]),
+        ('@import "theme.css";', [f"Custom CSS may not use @import. {AT_RULES_ALLOWED}"]),
+        ("@\\69mport 'theme.css';", [f"Custom CSS may not use @import. {AT_RULES_ALLOWED}"]),
+        ("@media print { @import 'print.css'; }", [f"Custom CSS may not use @import. {AT_RULES_ALLOWED}"]),
+        ('@charset "utf-8";', [f"Custom CSS may not use @charset. {AT_RULES_ALLOWED}"]),
+        (
+            "@namespace svg url(http://www.w3.org/2000/svg);",
+            [
+                f"Custom CSS may not use @namespace. {AT_RULES_ALLOWED}",
+                f"Custom CSS may not load anything from a URL, so url() is not allowed. {NO_URLS}",
+            ],
+        ),
+        (
+            "a { background: url(https://example.com/a.png) } b { background: URL(b.png) }",
+            [f"Custom CSS may not load anything from a URL, so url() is not allowed. {NO_URLS}"],
+        ),
+        (
+            'a { background: url("javascript:alert(1)") }',
+            [f"Custom CSS may not load anything from a URL, so url() is not allowed. {NO_URLS}"],
+        ),
+        (
+            # Unquoted, with a "(" in it: a "bad URL" to CSS, which leaves the last ")" unmatched.
+            "a { background: url(javascript:alert(1)) }",
+            [
+                f"Custom CSS may not load anything from a URL, so url() is not allowed. {NO_URLS}",
+                "Custom CSS has an error on line 1: Unmatched ).",
+            ],
+        ),
+        (
+            "a { background: \\75rl(data:image/png;base64,AAAA) }",
+            [f"Custom CSS may not load anything from a URL, so url() is not allowed. {NO_URLS}"],
+        ),
+        (
+            'a { background: image-set("a.png" 1x) }',
+            [f"Custom CSS may not load anything from a URL, so image-set() is not allowed. {NO_URLS}"],
+        ),
+        (
+            "a { width: expression(alert(1)) }",
+            ["Custom CSS may not use expression(): it runs script in some browsers."],
+        ),
+        ("a { beh\\61vior: x }", ["Custom CSS may not use behavior: it runs script in some browsers."]),
+        (
+            "a { -moz-binding: url(x.xml#b) }",
+            [
+                "Custom CSS may not use -moz-binding: it runs script in some browsers.",
+                f"Custom CSS may not load anything from a URL, so url() is not allowed. {NO_URLS}",
+            ],
+        ),
+        (
+            'a { color: red }\nb { content: "open\n }',
+            ["Custom CSS has an error on line 2: Bad string token."],
+        ),
+    ],
+)
+def test_custom_css_that_could_break_out_load_or_run_something_is_refused(css, errors):
+    assert custom_css_errors(css) == errors
 
 
 def test_bad_colour_is_refused():
