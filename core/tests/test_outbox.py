@@ -38,9 +38,13 @@ def test_an_unregistered_kind_or_a_missing_key_is_refused(tenant, in_tenant):
 
 def test_an_event_rolls_back_with_the_change_that_caused_it(tenant, in_tenant):
     with in_tenant(tenant):
-        with pytest.raises(RuntimeError), transaction.atomic():
-            outbox.record_event("toy.waved", data={"name": "Mei"}, idempotency_key="w1")
-            raise RuntimeError("the change failed")
+        def change_that_fails():
+            with transaction.atomic():
+                outbox.record_event("toy.waved", data={"name": "Mei"}, idempotency_key="w1")
+                raise RuntimeError("the change failed")
+
+        with pytest.raises(RuntimeError):
+            change_that_fails()
         assert not OutboxEvent.objects.exists()
 
 
