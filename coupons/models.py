@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.money import format_money
+
 # A coupon worth more than this is a typo (an extra zero or two), not a promotion.
 MAX_COUPON_AMOUNT_CENTS = 1_000_000  # ¥10,000.00
 # Minimum spends and order totals above this are a typo too (the ledgers' per-operation limit).
@@ -35,10 +37,6 @@ def new_coupon_code() -> str:
 def normalise_code(code) -> str:
     """What a customer or a cashier types, as stored: upper case, spaces and dashes dropped."""
     return "".join(str(code or "").split()).replace("-", "").upper()
-
-
-def format_cents(cents: int) -> str:
-    return f"¥{cents / 100:,.2f}"
 
 
 class CouponTemplate(models.Model):
@@ -196,14 +194,14 @@ class CouponTemplate(models.Model):
     def value_text(self) -> str:
         """What the coupon gives, in the members' words: "¥5.00 off", "15% off", "Free: Latte"."""
         if self.kind == self.Kind.FIXED:
-            return _("%(amount)s off") % {"amount": format_cents(self.amount_cents or 0)}
+            return _("%(amount)s off") % {"amount": format_money(self.amount_cents or 0)}
         if self.kind == self.Kind.PERCENT:
             return _("%(percent)s%% off") % {"percent": self.percent}
         return _("Free: %(item)s") % {"item": self.free_item}
 
     @property
     def minimum_spend_text(self) -> str:
-        return format_cents(self.minimum_spend_cents)
+        return format_money(self.minimum_spend_cents)
 
     @property
     def sold_out(self) -> bool:

@@ -10,7 +10,8 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from coupons.models import Coupon, CouponTemplate, format_cents
+from core.money import format_money
+from coupons.models import Coupon, CouponTemplate
 
 
 def when(moment: datetime) -> str:
@@ -92,7 +93,7 @@ def why_not_redeemable(coupon: Coupon, *, member, order_total_cents: int, now: d
     if order_total_cents < template.minimum_spend_cents:
         return _("The coupon %(code)s needs an order of at least %(minimum)s; this order is %(total)s.") % {
             "code": coupon.code,
-            "minimum": format_cents(template.minimum_spend_cents),
-            "total": format_cents(order_total_cents),
+            "minimum": format_money(template.minimum_spend_cents),
+            "total": format_money(order_total_cents),
         }
     return None

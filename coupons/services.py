@@ -17,13 +17,13 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.money import format_money
 from core.outbox import record_event
 from coupons import rules
 from coupons.models import (
     MAX_ORDER_CENTS,
     Coupon,
     CouponTemplate,
-    format_cents,
     new_coupon_code,
     normalise_code,
 )
@@ -253,7 +253,7 @@ def redeem_coupon(code, *, member: Member, order_total_cents, order_reference, a
         raise CouponError(_("The order total cannot be negative."))
     if order_total_cents > MAX_ORDER_CENTS:
         raise CouponError(
-            _("The order total can be at most %(limit)s.") % {"limit": format_cents(MAX_ORDER_CENTS)}
+            _("The order total can be at most %(limit)s.") % {"limit": format_money(MAX_ORDER_CENTS)}
         )
     order_reference = (order_reference or "").strip()
     if not order_reference:

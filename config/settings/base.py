@@ -221,6 +221,10 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
+# Money: amounts are integer cents; shown in this currency with this locale's CLDR rules (core.money).
+PORTAL_CURRENCY = env_str("PORTAL_CURRENCY", "CNY")
+MONEY_LOCALE = env_str("MONEY_LOCALE", "zh_Hans_CN")
+
 # --- Static and media -----------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
