@@ -38,6 +38,7 @@ def test_an_unregistered_kind_or_a_missing_key_is_refused(tenant, in_tenant):
 
 def test_an_event_rolls_back_with_the_change_that_caused_it(tenant, in_tenant):
     with in_tenant(tenant):
+
         def change_that_fails():
             with transaction.atomic():
                 outbox.record_event("toy.waved", data={"name": "Mei"}, idempotency_key="w1")
