@@ -6,7 +6,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.db import connection
 from django_tenants.utils import get_public_schema_name
 
-from accounts.phones import earlier_stored_forms, normalise_phone
+from accounts.phones import normalise_phone
 from accounts.selectors import customer_with_phone
 
 
@@ -42,8 +42,6 @@ class PhoneBackend(ModelBackend):
             return None
         number = normalise_phone(phone)
         user = customer_with_phone(number) if number else None
-        if user is None and number:
-            user = _customer_with_earlier_stored_phone(number)
         if user is None:
             # Hash anyway, so an unknown number takes as long as a wrong password (Django #20760).
             get_user_model()().set_password(password)
@@ -51,12 +49,3 @@ class PhoneBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
-
-
-def _customer_with_earlier_stored_phone(number: str):
-    """The one customer whose profile holds `number` as saved before numbers were kept in E.164
-    (accounts.phones.earlier_stored_forms); None when none or several do."""
-    users = list(
-        get_user_model().objects.filter(profile__phone__in=earlier_stored_forms(number)).order_by("pk")[:2]
-    )
-    return users[0] if len(users) == 1 else None

@@ -42,21 +42,3 @@ def normalise_phone(typed: str) -> str | None:
     """ "+86 138-0013-8000" -> "+8613800138000". None when it cannot be a phone number."""
     number = parse_phone(typed)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) if number else None
-
-
-def earlier_stored_forms(typed: str) -> list[str]:
-    """How profiles saved before numbers were kept in E.164 may hold this number.
-
-    The earlier normaliser only removed separators, so "138 0013 8000" was stored as
-    "13800138000" and "0086 138..." as "008613800138000". Once every stored number has been
-    rewritten into E.164, this (and its use in accounts.backends) can go.
-    """
-    number = parse_phone(typed)
-    if number is None:
-        return []
-    # As people type it at home ("13800138000", "02079460018"), and with the country code
-    # but without the "+" or with the international prefix most countries use.
-    national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
-    significant = phonenumbers.national_significant_number(number)
-    code = number.country_code
-    return ["".join(c for c in national if c.isdigit()), f"{code}{significant}", f"00{code}{significant}"]

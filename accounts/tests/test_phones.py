@@ -2,7 +2,7 @@
 
 import pytest
 
-from accounts.phones import PHONE_FORMAT_HELP, earlier_stored_forms, normalise_phone
+from accounts.phones import PHONE_FORMAT_HELP, normalise_phone
 
 
 @pytest.mark.parametrize(
@@ -50,9 +50,3 @@ def test_the_default_region_is_a_setting(settings):
         "A number without a country code is read as a +44 number; "
         "for any other country start with + and its code, e.g. +44 20 7946 0018."
     )
-
-
-def test_earlier_stored_forms_are_the_digits_as_they_used_to_be_typed():
-    assert earlier_stored_forms("+86 138 0013 8000") == ["13800138000", "8613800138000", "008613800138000"]
-    assert earlier_stored_forms("+44 20 7946 0018") == ["02079460018", "442079460018", "00442079460018"]
-    assert earlier_stored_forms("12345") == []

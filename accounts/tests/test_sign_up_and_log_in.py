@@ -88,33 +88,6 @@ def test_a_customer_logs_in_with_their_number_typed_any_way(alpha, in_tenant, ty
     assert is_logged_in(browser, alpha)
 
 
-@pytest.mark.parametrize("stored", ["13800138000", "8613800138000", "008613800138000"])
-def test_a_number_stored_before_e164_still_logs_in(alpha, in_tenant, stored):
-    user = make_customer(alpha, "mei@example.com")
-    with in_tenant(alpha):
-        CustomerProfile.objects.filter(user=user).update(phone=stored)  # as the earlier normaliser kept it
-
-    browser = Client()
-    response = log_in(browser, alpha, "+86 138 0013 8000", PASSWORD)
-
-    assert response.status_code == 302
-    assert is_logged_in(browser, alpha)
-
-
-def test_a_number_stored_before_e164_by_two_customers_logs_neither_in(alpha, in_tenant):
-    mei = make_customer(alpha, "mei@example.com")
-    li = make_customer(alpha, "li@example.com")
-    with in_tenant(alpha):
-        CustomerProfile.objects.filter(user=mei).update(phone="13800138000")
-        CustomerProfile.objects.filter(user=li).update(phone="008613800138000")
-
-    browser = Client()
-    response = log_in(browser, alpha, "13800138000", PASSWORD)
-
-    assert response.status_code == 200
-    assert not is_logged_in(browser, alpha)
-
-
 def test_a_customer_must_verify_their_email_before_logging_in(alpha, mailoutbox):
     sign_up(Client(), alpha, "mei@example.com")
 
