@@ -9,8 +9,9 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db import transaction
-from django.db.models import Q, Sum
+from django.db import connection, transaction
+from django.db.models import OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.errors import PortalError
@@ -140,41 +141,85 @@ def _change(ledger: Ledger, member, delta, reason, source, idempotency_key, acti
         raise LoyaltyError("An idempotency key is required.")
     if source not in LedgerSource.values:
         raise LoyaltyError(f"Unknown source {source!r}.")
-    locked = Member.objects.select_for_update().get(pk=member.pk)
-    existing = ledger.entry_model.objects.filter(member=locked, idempotency_key=idempotency_key).first()
-    if existing is not None:
-        return existing  # a retry: already applied once
+    earning = ledger is POINTS and delta > 0
+    locked = _locked_member(member.pk, with_next_level=earning)
     balance = getattr(locked, ledger.field) + delta
     if balance < 0:
+        existing = ledger.entry_model.objects.filter(member=locked, idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing  # a retry of a change that was applied while there was enough
         raise ledger.insufficient(
             f"Not enough {ledger.unit}: {getattr(locked, ledger.field):,} available, {-delta:,} asked for."
         )
-    entry = ledger.entry_model.objects.create(
-        member=locked,
-        delta=delta,
-        balance_after=balance,
-        reason=reason[:200],
-        source=source,
-        idempotency_key=idempotency_key,
-        acting_user=acting_user,
-    )
-    setattr(locked, ledger.field, balance)
-    update_fields = [ledger.field]
-    if ledger is POINTS and delta > 0:
-        locked.lifetime_points += delta
-        update_fields.append("lifetime_points")
-    locked.save(update_fields=update_fields)
+    entry = _insert_entry(ledger, locked, delta, balance, reason[:200], source, idempotency_key, acting_user)
+    if entry is None:  # a retry: already applied once
+        return ledger.entry_model.objects.get(member=locked, idempotency_key=idempotency_key)
+    changes = {ledger.field: balance}
+    if earning:
+        changes["lifetime_points"] = locked.lifetime_points + delta
+    Member.objects.filter(pk=locked.pk).update(**changes)
+    for name, value in changes.items():
+        setattr(locked, name, value)
     record_event(
         ledger.event,
         subject=locked,
         data={"delta": delta, "balance": balance, "reason": reason, "entry": entry.pk},
         idempotency_key=f"{ledger.event}:{entry.pk}",
     )
-    if ledger is POINTS and delta > 0:
+    if earning and locked.next_level_at is not None and locked.lifetime_points >= locked.next_level_at:
         _promote(locked, entry)
-    for name in update_fields:
-        setattr(member, name, getattr(locked, name))
+    for name, value in changes.items():
+        setattr(member, name, value)
     member.level_id = locked.level_id
+    return entry
+
+
+def _locked_member(pk: int, *, with_next_level: bool) -> Member:
+    """The member's row, locked until the transaction ends, with their level; when earning, also
+    the points at which the next level starts (so most changes need no level query at all)."""
+    members = Member.objects.select_for_update(of=("self",)).select_related("level")
+    if with_next_level:
+        next_level = (
+            MemberLevel.objects.filter(
+                threshold_points__gt=Coalesce(OuterRef("level__threshold_points"), Value(-1))
+            )
+            .order_by("threshold_points")
+            .values("threshold_points")[:1]
+        )
+        members = members.annotate(next_level_at=Subquery(next_level))
+    return members.get(pk=pk)
+
+
+def _insert_entry(ledger: Ledger, member, delta, balance, reason, source, idempotency_key, acting_user):
+    """The new ledger entry, or None when the member already has one with this idempotency key.
+
+    One INSERT ... ON CONFLICT DO NOTHING RETURNING instead of a look-up and then an insert: this
+    runs on every points and balance change (bench/ledger.py), and the unique constraint on
+    (member, idempotency_key) is what decides anyway."""
+    model = ledger.entry_model
+    created_at = timezone.now()
+    values = {
+        "member_id": member.pk,
+        "delta": delta,
+        "balance_after": balance,
+        "reason": reason,
+        "source": source,
+        "idempotency_key": idempotency_key,
+        "acting_user_id": acting_user.pk if acting_user is not None else None,
+        "created_at": created_at,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({', '.join(values)}) "
+            f"VALUES ({', '.join(['%s'] * len(values))}) "
+            "ON CONFLICT (member_id, idempotency_key) DO NOTHING RETURNING id",
+            list(values.values()),
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    entry = model(pk=row[0], **values)
+    entry.member = member
     return entry
 
 
@@ -188,8 +233,8 @@ def _promote(member: Member, entry: PointsEntry) -> None:
     current = member.level.threshold_points if member.level_id else -1
     if level is not None and level.threshold_points > current:
         previous = member.level.name if member.level_id else None
+        Member.objects.filter(pk=member.pk).update(level=level)
         member.level = level
-        member.save(update_fields=["level"])
         record_event(
             "level.changed",
             subject=member,
