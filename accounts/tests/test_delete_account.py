@@ -8,7 +8,7 @@ from django.test import Client
 
 from accounts import services
 from accounts.models import CustomerProfile
-from accounts.tests.factories import PASSWORD, make_customer
+from accounts.tests.factories import PASSWORD, UserFactory, customer
 from accounts.tests.portal import is_logged_in, log_in
 from members.models import LedgerSource, Member, PointsEntry
 from members.services import add_points, spend_points
@@ -16,7 +16,7 @@ from members.services import add_points, spend_points
 
 @pytest.fixture
 def mei(alpha, in_tenant):
-    user = make_customer(alpha, "mei@example.com", phone="13800138000")
+    user = customer(alpha, "mei@example.com", phone="13800138000")
     with in_tenant(alpha):
         services.update_profile(
             user,
@@ -89,9 +89,7 @@ def test_a_wrong_password_deletes_nothing(alpha, mei, browser, in_tenant):
 
 def test_staff_accounts_are_not_deleted_here(alpha, in_tenant):
     with in_tenant(alpha):
-        staff = get_user_model().objects.create_user(
-            "editor", "editor@alpha.example", PASSWORD, is_staff=True
-        )
+        staff = UserFactory(username="editor", email="editor@alpha.example", is_staff=True)
         with pytest.raises(services.AccountError):
             services.delete_account(staff, acting_user=staff)
         staff.refresh_from_db()

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django_tenants.utils import schema_context
 
-from accounts.tests.factories import PASSWORD, make_customer
+from accounts.tests.factories import PASSWORD, customer
 from accounts.tests.portal import is_logged_in, log_in
 
 LOCKED = "For your security, log-in is paused. Try again in 15 minutes."
@@ -17,7 +17,7 @@ def fail(client, tenant, login, times, **extra):
 
 
 def test_five_wrong_passwords_lock_the_account_with_a_clear_page(alpha):
-    make_customer(alpha, "mei@example.com")
+    customer(alpha, "mei@example.com")
     browser = Client()
 
     responses = fail(browser, alpha, "mei@example.com", 5, HTTP_ACCEPT_LANGUAGE="en")
@@ -36,7 +36,7 @@ def test_five_wrong_passwords_lock_the_account_with_a_clear_page(alpha):
 
 
 def test_email_and_phone_count_as_one_account_from_any_ip(alpha):
-    make_customer(alpha, "mei@example.com", phone="13800138000")
+    customer(alpha, "mei@example.com", phone="13800138000")
     attempts = [
         ("mei@example.com", "10.0.0.1"),
         ("MEI@example.com", "10.0.0.2"),
@@ -54,7 +54,7 @@ def test_email_and_phone_count_as_one_account_from_any_ip(alpha):
 
 
 def test_one_ip_trying_many_accounts_is_locked_out(alpha):
-    make_customer(alpha, "mei@example.com")
+    customer(alpha, "mei@example.com")
     codes = [
         log_in(Client(), alpha, f"guess{n}@example.com", "wrong-password", REMOTE_ADDR="10.0.0.7").status_code
         for n in range(5)
@@ -66,7 +66,7 @@ def test_one_ip_trying_many_accounts_is_locked_out(alpha):
 
 
 def test_a_successful_log_in_clears_the_count(alpha, in_tenant):
-    make_customer(alpha, "mei@example.com")
+    customer(alpha, "mei@example.com")
     fail(Client(), alpha, "mei@example.com", 4)
 
     assert log_in(Client(), alpha, "mei@example.com", PASSWORD).status_code == 302
@@ -76,8 +76,8 @@ def test_a_successful_log_in_clears_the_count(alpha, in_tenant):
 
 
 def test_a_lock_out_on_one_brand_does_not_lock_the_same_login_on_another(alpha, bravo, in_tenant):
-    make_customer(alpha, "mei@example.com")
-    make_customer(bravo, "mei@example.com")
+    customer(alpha, "mei@example.com")
+    customer(bravo, "mei@example.com")
     assert fail(Client(), alpha, "mei@example.com", 5)[-1].status_code == 429
 
     browser = Client()
@@ -124,8 +124,8 @@ def test_the_console_lock_out_page_has_the_console_look(db):
 
 def test_logging_in_to_ones_own_account_does_not_clear_failures_against_another(alpha):
     """An attacker with an account of their own must not reset the count on their victim's."""
-    make_customer(alpha, "mei@example.com")
-    make_customer(alpha, "mallory@example.com")
+    customer(alpha, "mei@example.com")
+    customer(alpha, "mallory@example.com")
     attacker = {"REMOTE_ADDR": "10.0.0.66"}
 
     fail(Client(), alpha, "mei@example.com", 3, **attacker)

@@ -5,7 +5,7 @@ from importlib import import_module
 from django.apps import apps
 
 from accounts.models import CustomerProfile
-from accounts.tests.factories import make_customer
+from accounts.tests.factories import customer
 
 migration = import_module("accounts.migrations.0003_phones_in_e164")
 
@@ -19,7 +19,7 @@ def test_numbers_saved_as_typed_are_rewritten_in_e164(alpha, in_tenant):
         "wei@example.com": "12345",  # not a number anywhere: left alone
         "tao@example.com": "",
     }
-    users = {email: make_customer(alpha, email) for email in stored}
+    users = {email: customer(alpha, email) for email in stored}
     with in_tenant(alpha):
         for email, phone in stored.items():
             CustomerProfile.objects.filter(user=users[email]).update(phone=phone)

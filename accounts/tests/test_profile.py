@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts import services
 from accounts.models import CustomerProfile
-from accounts.tests.factories import PASSWORD, make_customer
+from accounts.tests.factories import PASSWORD, customer
 from accounts.tests.portal import log_in
 
 NOT_A_NUMBER = (
@@ -29,7 +29,7 @@ GOOD = {
 
 @pytest.fixture
 def mei(alpha):
-    return make_customer(alpha, "mei@example.com")
+    return customer(alpha, "mei@example.com")
 
 
 @pytest.fixture
@@ -127,7 +127,7 @@ def test_an_invalid_phone_number_is_refused_with_the_format_help(alpha, mei, bro
     ],
 )
 def test_bad_input_is_refused_and_changes_nothing(alpha, mei, browser, in_tenant, change, field, message):
-    make_customer(alpha, "li@example.com", phone="+8613900000000")
+    customer(alpha, "li@example.com", phone="+8613900000000")
     with in_tenant(alpha):
         before = model_to_dict(CustomerProfile.objects.get(user=mei))
 
@@ -160,8 +160,8 @@ def test_several_bad_fields_are_all_named(alpha, mei, in_tenant):
 
 
 def test_each_brand_has_its_own_phone_numbers(alpha, bravo, in_tenant):
-    make_customer(alpha, "mei@example.com", phone="13800138000")
+    customer(alpha, "mei@example.com", phone="13800138000")
     # The same number on another brand belongs to that brand's customer.
-    other = make_customer(bravo, "mei@example.com", phone="+86 138 0013 8000")
+    other = customer(bravo, "mei@example.com", phone="+86 138 0013 8000")
     with in_tenant(bravo):
         assert CustomerProfile.objects.get(user=other).phone == "+8613800138000"

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from accounts.models import CustomerProfile
-from accounts.tests.factories import PASSWORD, make_customer, set_phone
+from accounts.tests.factories import PASSWORD, customer, set_phone
 from accounts.tests.portal import host, is_logged_in, log_in
 from members.models import Member
 
@@ -77,7 +77,7 @@ def test_sign_up_verify_then_log_in_by_email_and_by_phone(
     "typed", ["13800138000", "138 0013 8000", "+86 138-0013-8000", "0086 13800138000", "+8613800138000"]
 )
 def test_a_customer_logs_in_with_their_number_typed_any_way(alpha, in_tenant, typed):
-    user = make_customer(alpha, "mei@example.com", phone="138-0013-8000")
+    user = customer(alpha, "mei@example.com", phone="138-0013-8000")
     with in_tenant(alpha):
         assert CustomerProfile.objects.get(user=user).phone == "+8613800138000"
 
@@ -102,7 +102,7 @@ def test_a_customer_must_verify_their_email_before_logging_in(alpha, mailoutbox)
 
 
 def test_wrong_password_and_unknown_phone_are_refused_with_one_message(alpha):
-    make_customer(alpha, "mei@example.com", phone="13800138000")
+    customer(alpha, "mei@example.com", phone="13800138000")
     for login, password in [
         ("mei@example.com", "not-the-password"),
         ("13800138000", "not-the-password"),
@@ -116,7 +116,7 @@ def test_wrong_password_and_unknown_phone_are_refused_with_one_message(alpha):
 
 
 def test_a_customer_of_one_brand_does_not_exist_on_another(alpha, bravo, in_tenant):
-    make_customer(alpha, "mei@example.com", phone="13800138000")
+    customer(alpha, "mei@example.com", phone="13800138000")
 
     for login in ["mei@example.com", "13800138000"]:
         browser = Client()
@@ -128,14 +128,14 @@ def test_a_customer_of_one_brand_does_not_exist_on_another(alpha, bravo, in_tena
         assert not CustomerProfile.objects.exists()
 
     # The same person may join the other brand too: a separate account, separate password.
-    make_customer(bravo, "mei@example.com", password="bikes-are-fun-7")
+    customer(bravo, "mei@example.com", password="bikes-are-fun-7")
     assert log_in(Client(), bravo, "mei@example.com", PASSWORD).status_code == 200
     assert log_in(Client(), bravo, "mei@example.com", "bikes-are-fun-7").status_code == 302
     assert log_in(Client(), alpha, "mei@example.com", "bikes-are-fun-7").status_code == 200
 
 
 def test_password_reset_by_mail(alpha, mailoutbox):
-    make_customer(alpha, "mei@example.com")
+    customer(alpha, "mei@example.com")
     browser = Client()
 
     response = browser.post(
