@@ -7,15 +7,19 @@ the demo brands' content) lives here, never in the starter portals new tenants g
 import datetime as dt
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django_tenants.utils import schema_context
 
 from accounts.services import create_customer
-from builder.models import HomePage
+from builder.models import HomePage, NavigationSettings, StandardPage
 from coupons.models import CouponTemplate
 from coupons.services import issue_coupon, save_coupon_template
 from members import services as loyalty
 from members.models import LedgerSource, Member
 from members.services import create_member_level
+from portals.starter_portals import button, link
+from tenants import services
 
 DEMO_AGENCY = "Demo Agency"
 AGENCY_LOGIN = ("agency", "agency-demo")
@@ -27,6 +31,9 @@ DEMO_TENANTS = [
         "admin_email": "admin@lumen.example",
         "admin_password": "lumen-demo",
         "default_language": "zh-hans",
+        "contact_email": "care@lumen.example",
+        "contact_phone": "400-820-1234",
+        "website": "https://lumen.example",
     },
     {
         "name": "Harbor Home Services",
@@ -35,8 +42,36 @@ DEMO_TENANTS = [
         "admin_email": "admin@harbor.example",
         "admin_password": "harbor-demo",
         "default_language": "en",
+        "contact_email": "help@harbor.example",
+        "contact_phone": "400-600-7788",
+        "website": "https://harbor.example",
     },
 ]
+
+
+def create_demo_tenant(demo, *, agency) -> services.ProvisionedTenant:
+    """One demo brand, provisioned like any tenant with its own contacts, then filled with the
+    demo's admin password, levels, customers, coupons and pages."""
+    result = services.provision_tenant(
+        demo["name"],
+        demo["domain"],
+        demo["template"],
+        demo["admin_email"],
+        agency=agency,
+        default_language=demo["default_language"],
+        contact_email=demo["contact_email"],
+        contact_phone=demo["contact_phone"],
+        website=demo["website"],
+    )
+    with schema_context(result.tenant.schema_name):
+        admin = get_user_model().objects.get(username=demo["admin_email"])
+        admin.set_password(demo["admin_password"])
+        admin.save(update_fields=["password"])
+        add_levels(*DEMO_LEVELS[demo["template"]])
+        seed_demo_members(demo)
+        seed_demo_coupons(demo)
+        DEMO_PAGES[demo["template"]]()
+    return result
 
 
 DEMO_CUSTOMERS = {"mei": 300, "jun": 900, "li": 2600, "fang": 5200, "wei": 9100, "tao": 12000}
@@ -119,3 +154,136 @@ def add_levels(*levels) -> None:
             monthly_coupon=monthly_coupon,
             benefits=benefits,
         )
+
+
+# --- the demo brands' own pages: in the demo only, never in a starter portal --------------------
+
+
+def seed_lumen_pages() -> None:
+    """Lumen Coffee: its story, its stores, and a notice on the home page."""
+    story = add_demo_page(
+        "我们的故事 · Our story",
+        "story",
+        [
+            (
+                "rich_text",
+                {
+                    "text": "<p>流明咖啡 2016 年从上海静安的一间小烘焙坊起步。我们拜访每一座供豆的庄园，"
+                    "每周烘焙两次，在自己的门店里为你冲煮。</p>"
+                    "<p>Lumen Coffee began in 2016 as a small roastery in Jing'an, Shanghai. We visit "
+                    "every farm we buy from, roast twice a week and brew the beans in our own cafés.</p>"
+                },
+            ),
+        ],
+        menu_position=1,
+    )
+    add_demo_page(
+        "门店 · Stores",
+        "stores",
+        [
+            (
+                "columns",
+                {
+                    "columns": [
+                        [
+                            ("heading", {"text": "静安店 Jing'an", "level": "h3", "subtitle": ""}),
+                            ("rich_text", {"text": "<p>南京西路 1266 号 · 7:30–22:00</p>"}),
+                        ],
+                        [
+                            ("heading", {"text": "徐汇店 Xuhui", "level": "h3", "subtitle": ""}),
+                            ("rich_text", {"text": "<p>天钥桥路 133 号 · 8:00–21:00</p>"}),
+                        ],
+                    ]
+                },
+            ),
+        ],
+        menu_position=2,
+    )
+    home = HomePage.objects.get()
+    home.body.insert(
+        0,
+        (
+            "announcement",
+            {
+                "text": "春季新豆上市，来门店尝一杯 · Spring beans are in: try a cup in our cafés",
+                "tone": "success",
+                "link": link(page=story, text="了解更多 More"),
+            },
+        ),
+    )
+    home.save_revision().publish()
+
+
+def seed_harbor_pages() -> None:
+    """Harbor Home Services: what it does, where it is, and when it answers."""
+    services_page = add_demo_page(
+        "Services",
+        "services",
+        [
+            (
+                "card_grid",
+                {
+                    "heading": "What we do · 服务项目",
+                    "cards": [
+                        {
+                            "title": "Deep cleaning 深度保洁",
+                            "text": "Kitchens, bathrooms and windows, from ¥299.",
+                        },
+                        {
+                            "title": "Repairs 家电维修",
+                            "text": "Washing machines, fridges and air conditioners.",
+                        },
+                        {
+                            "title": "Moving help 搬家",
+                            "text": "Packing, transport and setting up, same week.",
+                        },
+                    ],
+                },
+            ),
+        ],
+        menu_position=0,
+    )
+    contact = StandardPage.objects.get(slug="contact")
+    contact.body.append(
+        (
+            "contact_channels",
+            {
+                "heading": "Visit us",
+                "address": "88 Harbour Road, Shanghai",
+                "opening_hours": [
+                    {"days": "Mon–Fri", "hours": "8:00–20:00"},
+                    {"days": "Sat–Sun", "hours": "9:00–18:00"},
+                ],
+            },
+        )
+    )
+    contact.save_revision().publish()
+    home = HomePage.objects.get()
+    home.body.insert(
+        2,
+        (
+            "rich_text",
+            {
+                "text": "<h2>Trusted by 20,000 homes</h2><p>Vetted, insured staff; fixed prices; and we "
+                "come back for free if something is not right.</p>"
+            },
+        ),
+    )
+    home.body.insert(
+        3, ("buttons", {"heading": "", "buttons": [button(page=services_page, text="Our services")]})
+    )
+    home.save_revision().publish()
+
+
+DEMO_PAGES = {"member-mall": seed_lumen_pages, "service-desk": seed_harbor_pages}
+
+
+def add_demo_page(title: str, slug: str, body: list, *, menu_position: int) -> StandardPage:
+    """A published page under the home page, in the menu at `menu_position`."""
+    page = StandardPage(title=title, slug=slug, body=body)
+    HomePage.objects.get().add_child(instance=page)
+    page.save_revision().publish()
+    navigation = NavigationSettings.objects.get()
+    navigation.menu.insert(menu_position, ("item", {**link(page=page), "children": []}))
+    navigation.save()
+    return page

@@ -3,15 +3,73 @@
 A `PortalTemplate.key` names one of these. Each builder runs inside the new tenant's schema, in
 the provisioning transaction, and returns its home page and the site settings (theme, menus) that
 `add_site_settings` creates once the caller has made the Site.
+
+Starter content is data about the brand being provisioned, never about a demo brand:
+
+- the brand's own name, customer-service e-mail, phone and website come from provisioning
+  (`Brand`); one left blank shows as a placeholder in square brackets ("[Your customer-service
+  e-mail]"), which the console tells the agency to have replaced, and a blank website gets no link;
+- the words are generic for the template's kind of business, in the tenant's default language;
+- every link goes to a page the starter portal creates, or to My account, sign-up or log-in. Those
+  three are not pages, and a link block takes a page or a full URL, so they are full URLs on the
+  tenant's domain (`Brand.url`).
+
+The demo brands' own content (stores, stories, services) is added by portals/demo.py.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from wagtail.models import Page, Site
 
-from builder.models import HomePage, LandingPage, NavigationSettings, StandardPage
+from builder.models import HomePage, NavigationSettings, StandardPage
+from tenants.services import tenant_url
 from themes.models import BrandTheme
+
+
+@dataclass(frozen=True)
+class Brand:
+    """Who the starter portal is for: what provisioning was told about the brand ("" = not given)."""
+
+    name: str
+    domain: str
+    language: str
+    contact_email: str = ""
+    contact_phone: str = ""
+    website: str = ""
+
+    def url(self, path: str) -> str:
+        """A full URL on the brand's portal, for links to views that are not pages (My account)."""
+        return tenant_url(self.domain) + path
+
+    def words(self, copy: dict) -> dict:
+        """`copy` in the brand's language (English when the language has none)."""
+        return copy.get(self.language, copy["en"])
+
+
+ACCOUNT = "/account/"  # My account: member card, points, level and coupons (members, coupons)
+
+# What every starter portal says about reaching customer service, by language.
+CONTACT_WORDS = {
+    "en": {
+        "customer_service": "Customer service",
+        "phone": "Phone: {}",
+        "email": "Email: {}",
+        "phone_placeholder": "[Your customer-service phone]",
+        "email_placeholder": "[Your customer-service e-mail]",
+        "website": "Visit our website",
+    },
+    "zh-hans": {
+        "customer_service": "客户服务",
+        "phone": "客服电话：{}",
+        "email": "客服邮箱：{}",
+        "phone_placeholder": "[您的客服电话]",
+        "email_placeholder": "[您的客服邮箱]",
+        "website": "访问官网",
+    },
+}
 
 
 def link(page=None, url="", text=""):
@@ -22,396 +80,333 @@ def button(page=None, url="", text="", style="primary"):
     return {**link(page, url, text), "style": style}
 
 
-def faq(*pairs):
-    return {"heading": "", "questions": [{"question": q, "answer": f"<p>{a}</p>"} for q, a in pairs]}
+def faq(heading, *pairs):
+    return {"heading": heading, "questions": [{"question": q, "answer": f"<p>{a}</p>"} for q, a in pairs]}
 
 
-def build_member_mall(*, brand_name: str, language: str) -> "StarterPortal":
-    """A retail brand's member portal: member card, points, coupons, mall and help."""
-    home = _add_home(brand_name)
+def contact_blocks(brand: Brand, heading: str) -> list[tuple]:
+    """The brand's phone and e-mail in a contact block, and a placeholder for each one not given.
+
+    Placeholders are plain text, never in the contact block's phone or e-mail field: a placeholder
+    there would be a tel:/mailto: link to nowhere, and the e-mail field refuses it, so the admin
+    could not publish the page before replacing it.
+    """
+    words = brand.words(CONTACT_WORDS)
+    blocks = []
+    if brand.contact_phone or brand.contact_email:
+        blocks.append(
+            (
+                "contact_channels",
+                {
+                    "heading": heading,
+                    "phone": brand.contact_phone,
+                    "email": brand.contact_email,
+                    "chat_url": "",
+                    "address": "",
+                    "opening_hours": [],
+                },
+            )
+        )
+    missing = [
+        (words[kind].format(words[f"{kind}_placeholder"]),)
+        for kind, given in (("phone", brand.contact_phone), ("email", brand.contact_email))
+        if not given
+    ]
+    if missing:
+        lines = format_html_join(mark_safe("<br>"), "{}", missing)
+        title = format_html("<h2>{}</h2>", heading) if not blocks else ""
+        blocks.append(("rich_text", {"text": format_html("{}<p>{}</p>", title, lines)}))
+    return blocks
+
+
+def website_links(brand: Brand) -> list[dict]:
+    """A link to the brand's own website, or none when it was not given."""
+    if not brand.website:
+        return []
+    return [link(url=brand.website, text=brand.words(CONTACT_WORDS)["website"])]
+
+
+MEMBER_MALL_WORDS = {
+    "en": {
+        "membership": "Membership",
+        "help": "Help",
+        "contact": "Contact us",
+        "welcome": "Welcome to {name}",
+        "welcome_text": "Join our membership for free: collect points, move up a level and find your coupons in one place.",
+        "member_benefits": "Member benefits",
+        "join_text": "Join free to collect points and receive member coupons.",
+        "my_services": "My services",
+        "my_account": "My account",
+        "my_coupons": "My coupons",
+        "faq": "Questions",
+        "levels": "Member levels",
+        "levels_subtitle": "The more you collect, the more you get",
+        "membership_text": "<p>Your points, your level and your coupons are always in My account.</p>",
+        "still_stuck": "Still need help?",
+        "join_q": "How do I become a member?",
+        "join_a": "Sign up with your e-mail address. Membership is free.",
+        "points_q": "How do I collect points?",
+        "points_a": "Points are added to your account when you buy from us as a member. My account lists every change.",
+        "coupons_q": "Where are my coupons?",
+        "coupons_a": "Log in and open My account: your coupons are listed there with the date they expire.",
+        "level_q": "How do I move up a level?",
+        "level_a": "Your level follows the points you collect. The Membership page shows what each level gives.",
+        "details_q": "How do I change my details?",
+        "details_a": "Log in, open My account and choose Profile.",
+        "about": "Membership",
+        "service": "Help",
+    },
+    "zh-hans": {
+        "membership": "会员权益",
+        "help": "帮助中心",
+        "contact": "联系我们",
+        "welcome": "欢迎来到 {name}",
+        "welcome_text": "免费加入会员：累积积分、升级会员等级，优惠券一处查看。",
+        "member_benefits": "会员权益",
+        "join_text": "免费加入，累积积分，领取会员优惠券。",
+        "my_services": "我的服务",
+        "my_account": "我的账户",
+        "my_coupons": "我的优惠券",
+        "faq": "常见问题",
+        "levels": "会员等级",
+        "levels_subtitle": "积分越多，权益越多",
+        "membership_text": "<p>您的积分、会员等级和优惠券都可以在“我的账户”中查看。</p>",
+        "still_stuck": "还有问题？",
+        "join_q": "如何成为会员？",
+        "join_a": "使用电子邮箱注册即可，会员免费。",
+        "points_q": "如何累积积分？",
+        "points_a": "以会员身份消费后，积分会计入您的账户。每一笔变动都可以在“我的账户”中查看。",
+        "coupons_q": "我的优惠券在哪里？",
+        "coupons_a": "登录后打开“我的账户”，即可看到您的优惠券及其有效期。",
+        "level_q": "如何升级会员等级？",
+        "level_a": "会员等级随累积积分提升。各等级的权益请看“会员权益”页面。",
+        "details_q": "如何修改个人资料？",
+        "details_a": "登录后打开“我的账户”，选择“个人资料”。",
+        "about": "会员",
+        "service": "帮助",
+    },
+}
+
+
+def build_member_mall(brand: Brand) -> "StarterPortal":
+    """A retail brand's member portal: join, member levels, My account (points and coupons), help."""
+    words = brand.words(MEMBER_MALL_WORDS)
+    home = _add_home(brand.name)
     membership = _add_page(
         home,
         StandardPage,
-        "会员权益 · Membership",
+        words["membership"],
         "membership",
         [
-            (
-                "heading",
-                {
-                    "text": "三个等级，越喝越值 · Three levels",
-                    "level": "h2",
-                    "subtitle": "Every ¥1 earns 1 point",
-                },
-            ),
+            ("heading", {"text": words["levels"], "level": "h2", "subtitle": words["levels_subtitle"]}),
             ("level_benefits", {"heading": ""}),
+            ("rich_text", {"text": words["membership_text"]}),
             (
-                "rich_text",
-                {
-                    "text": "<p>积分有效期至获得次年年底。Points last until the end of the year after you earn them.</p>"
-                },
+                "buttons",
+                {"heading": "", "buttons": [button(url=brand.url(ACCOUNT), text=words["my_account"])]},
             ),
         ],
     )
     help_page = _add_page(
         home,
         StandardPage,
-        "帮助中心 · Help",
+        words["help"],
         "help",
         [
             (
                 "faq",
                 faq(
-                    (
-                        "如何成为会员？How do I join?",
-                        "在本站注册即可，注册即送 100 积分。Sign up here and get 100 points.",
-                    ),
-                    (
-                        "积分怎么用？How do I use points?",
-                        "在积分商城兑换饮品和周边。Redeem drinks and gifts in the points mall.",
-                    ),
-                    (
-                        "优惠券在哪里？Where are my coupons?",
-                        "登录后在“我的账户”查看。Log in and open My account.",
-                    ),
-                    (
-                        "可以开发票吗？Can I get an invoice?",
-                        "门店或线上订单均可开具电子发票。Yes, e-invoices for store and online orders.",
-                    ),
+                    "",
+                    (words["join_q"], words["join_a"]),
+                    (words["points_q"], words["points_a"]),
+                    (words["coupons_q"], words["coupons_a"]),
+                    (words["level_q"], words["level_a"]),
+                    (words["details_q"], words["details_a"]),
                 ),
             ),
-            (
-                "contact_channels",
-                {
-                    "heading": "还有问题？Still stuck?",
-                    "phone": "400-820-1234",
-                    "email": "care@lumen.example",
-                    "chat_url": "https://lumen.example/chat",
-                    "address": "",
-                    "opening_hours": [{"days": "每天 Daily", "hours": "8:00–22:00"}],
-                },
-            ),
+            *contact_blocks(brand, words["still_stuck"]),
         ],
     )
-    stores = _add_page(
-        home,
-        StandardPage,
-        "门店 · Stores",
-        "stores",
-        [
-            (
-                "columns",
-                {
-                    "columns": [
-                        [
-                            ("heading", {"text": "静安店 Jing'an", "level": "h3", "subtitle": ""}),
-                            ("rich_text", {"text": "<p>南京西路 1266 号 · 7:30–22:00</p>"}),
-                        ],
-                        [
-                            ("heading", {"text": "徐汇店 Xuhui", "level": "h3", "subtitle": ""}),
-                            ("rich_text", {"text": "<p>天钥桥路 133 号 · 8:00–21:00</p>"}),
-                        ],
-                    ]
-                },
-            ),
-        ],
-    )
-    campaign = _add_page(
-        home,
-        LandingPage,
-        "春季新品 · Spring beans",
-        "spring",
-        [
-            (
-                "hero",
-                {
-                    "heading": "春季新品上市 · Spring beans are here",
-                    "text": "会员首周双倍积分 · Double points for members in week one.",
-                    "buttons": [button(url="/membership/", text="立即加入 Join now")],
-                },
-            ),
-            (
-                "buttons",
-                {
-                    "heading": "",
-                    "buttons": [button(page=membership, text="会员权益 Member benefits", style="secondary")],
-                },
-            ),
-        ],
-        show_in_menus=False,
-    )
+    contact = _add_contact_page(home, brand, words["contact"])
     home.body = [
-        (
-            "announcement",
-            {
-                "text": "春季新品上市，会员双倍积分 · Spring beans: double points this week",
-                "tone": "success",
-                "link": link(page=campaign, text="了解更多 More"),
-            },
-        ),
         (
             "hero",
             {
-                "heading": f"欢迎来到 {brand_name}",
-                "text": "会员专享价格、积分和生日礼遇。Member prices, points and a birthday treat.",
+                "heading": words["welcome"].format(name=brand.name),
+                "text": words["welcome_text"],
                 "buttons": [
-                    button(page=membership, text="成为会员 Join"),
-                    button(page=help_page, text="帮助 Help", style="secondary"),
+                    button(page=membership, text=words["member_benefits"]),
+                    button(page=help_page, text=words["help"], style="secondary"),
                 ],
             },
         ),
-        (
-            "member_card",
-            {
-                "heading": "",
-                "join_text": "免费加入：每消费 ¥1 得 1 积分，生日礼遇。Join free: points on every order, a birthday treat.",
-            },
-        ),
+        ("member_card", {"heading": "", "join_text": words["join_text"]}),
         (
             "quick_links",
             {
-                "heading": "我的服务 · My services",
+                "heading": words["my_services"],
                 "links": [
-                    {"icon": "member", "link": link(page=membership, text="会员卡 Card")},
-                    {"icon": "points", "link": link(page=membership, text="积分 Points")},
-                    {"icon": "coupon", "link": link(page=help_page, text="优惠券 Coupons")},
-                    {"icon": "shop", "link": link(page=campaign, text="商城 Shop")},
-                    {"icon": "location", "link": link(page=stores, text="门店 Stores")},
-                    {"icon": "help", "link": link(page=help_page, text="帮助 Help")},
-                ],
-            },
-        ),
-        ("heading", {"text": "本月会员礼遇 · This month", "level": "h2", "subtitle": "Only for members"}),
-        (
-            "card_grid",
-            {
-                "heading": "",
-                "cards": [
-                    {
-                        "title": "新会员礼 New member gift",
-                        "text": "首单免费升杯 · A free size-up on your first order.",
-                        "link": link(page=membership),
-                    },
-                    {
-                        "title": "生日月 Birthday month",
-                        "text": "生日当月双倍积分 · Double points all month.",
-                        "link": link(page=membership),
-                    },
-                    {
-                        "title": "邀请好友 Invite friends",
-                        "text": "你和好友各得 100 积分 · 100 points each.",
-                        "link": link(page=help_page),
-                    },
+                    {"icon": "member", "link": link(page=membership, text=words["membership"])},
+                    {"icon": "points", "link": link(url=brand.url(ACCOUNT), text=words["my_account"])},
+                    {"icon": "coupon", "link": link(url=brand.url(ACCOUNT), text=words["my_coupons"])},
+                    {"icon": "help", "link": link(page=help_page, text=words["help"])},
+                    {"icon": "phone", "link": link(page=contact, text=words["contact"])},
                 ],
             },
         ),
         (
             "faq",
-            {
-                **faq(
-                    (
-                        "积分会过期吗？Do points expire?",
-                        "在获得次年年底过期。At the end of the year after you earn them.",
-                    ),
-                    (
-                        "在哪里看我的会员卡？Where is my member card?",
-                        "登录后在“我的账户”。Log in and open My account.",
-                    ),
-                ),
-                "heading": "常见问题 · FAQ",
-            },
+            faq(
+                words["faq"],
+                (words["join_q"], words["join_a"]),
+                (words["coupons_q"], words["coupons_a"]),
+            ),
         ),
-        (
-            "contact_channels",
-            {
-                "heading": "联系我们 · Contact us",
-                "phone": "400-820-1234",
-                "email": "care@lumen.example",
-                "chat_url": "https://lumen.example/chat",
-                "address": "",
-                "opening_hours": [{"days": "每天 Daily", "hours": "8:00–22:00"}],
-            },
-        ),
+        *contact_blocks(brand, words["contact"]),
     ]
     _publish(home)
     return StarterPortal(
         home,
         _brand(
             preset="lumen",
-            menu=[membership, stores, help_page],
+            menu=[membership, help_page, contact],
             footer=[
-                ("关于 About", [link(page=membership), link(page=stores)]),
                 (
-                    "服务 Service",
-                    [link(page=help_page), link(url="https://lumen.example/chat", text="在线客服 Chat")],
+                    words["about"],
+                    [link(page=membership), link(url=brand.url(ACCOUNT), text=words["my_account"])],
                 ),
+                (words["service"], [link(page=help_page), link(page=contact), *website_links(brand)]),
             ],
-            footer_text=f"© {brand_name}",
+            footer_text=f"© {brand.name}",
         ),
     )
 
 
-def build_service_desk(*, brand_name: str, language: str) -> "StarterPortal":
-    """A service business's help centre: answers, bookings and a person one tap away."""
-    home = _add_home(brand_name)
-    services = _add_page(
-        home,
-        StandardPage,
-        "Services",
-        "services",
-        [
-            (
-                "card_grid",
-                {
-                    "heading": "What we do · 服务项目",
-                    "cards": [
-                        {
-                            "title": "Deep cleaning 深度保洁",
-                            "text": "Kitchens, bathrooms and windows, from ¥299.",
-                        },
-                        {
-                            "title": "Repairs 家电维修",
-                            "text": "Washing machines, fridges and air conditioners.",
-                        },
-                        {
-                            "title": "Moving help 搬家",
-                            "text": "Packing, transport and setting up, same week.",
-                        },
-                    ],
-                },
-            ),
-        ],
-    )
-    book = _add_page(
-        home,
-        StandardPage,
-        "Book a visit",
-        "book",
-        [
-            (
-                "rich_text",
-                {
-                    "text": "<p>Pick a service and a time that suits you; we confirm within 30 minutes and remind you the day before.</p>"
-                },
-            ),
-            (
-                "buttons",
-                {
-                    "heading": "",
-                    "buttons": [button(url="https://harbor.example/book", text="Book online 在线预约")],
-                },
-            ),
-        ],
-    )
+SERVICE_DESK_WORDS = {
+    "en": {
+        "help": "Help centre",
+        "contact": "Contact us",
+        "hero": "How can we help today?",
+        "hero_text": "Find an answer in our help centre, or reach a person when you need one.",
+        "find_answer": "Find an answer",
+        "services": "Services",
+        "my_account": "My account",
+        "popular": "Popular questions",
+        "still_stuck": "Still need help?",
+        "account_q": "How do I create an account?",
+        "account_a": "Sign up with your e-mail address; it takes a minute.",
+        "password_q": "I forgot my password. What now?",
+        "password_a": "Choose Log in, then “Forgot your password?”: we e-mail you a link to choose a new one.",
+        "details_q": "How do I change my details?",
+        "details_a": "Log in, open My account and choose Profile.",
+        "person_q": "How do I reach a person?",
+        "person_a": "Our phone number and e-mail address are on the Contact us page.",
+        "help_column": "Help",
+        "account_column": "Account",
+    },
+    "zh-hans": {
+        "help": "帮助中心",
+        "contact": "联系我们",
+        "hero": "今天有什么可以帮您？",
+        "hero_text": "在帮助中心查找答案，需要时随时联系我们的客服。",
+        "find_answer": "查找答案",
+        "services": "服务",
+        "my_account": "我的账户",
+        "popular": "常见问题",
+        "still_stuck": "还需要帮助？",
+        "account_q": "如何注册账户？",
+        "account_a": "使用电子邮箱注册即可，一分钟完成。",
+        "password_q": "忘记密码怎么办？",
+        "password_a": "点击“登录”，再选择“忘记密码？”，我们会发送一封邮件，通过邮件中的链接即可设置新密码。",
+        "details_q": "如何修改个人资料？",
+        "details_a": "登录后打开“我的账户”，选择“个人资料”。",
+        "person_q": "如何联系人工客服？",
+        "person_a": "我们的客服电话和邮箱在“联系我们”页面。",
+        "help_column": "帮助",
+        "account_column": "账户",
+    },
+}
+
+
+def build_service_desk(brand: Brand) -> "StarterPortal":
+    """A service business's help centre: answers, My account and a person one tap away."""
+    words = brand.words(SERVICE_DESK_WORDS)
+    home = _add_home(brand.name)
     help_page = _add_page(
         home,
         StandardPage,
-        "Help centre",
+        words["help"],
         "help",
         [
             (
                 "faq",
                 faq(
-                    (
-                        "How do I change my booking?",
-                        "Open the link in your confirmation message, or call us up to 2 hours before.",
-                    ),
-                    (
-                        "What does a visit cost?",
-                        "Prices start at ¥299; you see the full price before you confirm.",
-                    ),
-                    ("如何开发票？How do I get an invoice?", "An e-invoice is sent after each visit."),
-                    ("Are your staff insured?", "Yes: every visit is insured up to ¥100,000."),
+                    "",
+                    (words["account_q"], words["account_a"]),
+                    (words["password_q"], words["password_a"]),
+                    (words["details_q"], words["details_a"]),
+                    (words["person_q"], words["person_a"]),
                 ),
             ),
+            *contact_blocks(brand, words["still_stuck"]),
         ],
     )
-    contact = _add_page(
-        home,
-        StandardPage,
-        "Contact",
-        "contact",
-        [
-            (
-                "contact_channels",
-                {
-                    "heading": "Talk to a person",
-                    "phone": "400-600-7788",
-                    "email": "help@harbor.example",
-                    "chat_url": "https://harbor.example/chat",
-                    "address": "88 Harbour Road, Shanghai",
-                    "opening_hours": [
-                        {"days": "Mon–Fri", "hours": "8:00–20:00"},
-                        {"days": "Sat–Sun", "hours": "9:00–18:00"},
-                    ],
-                },
-            ),
-        ],
-    )
+    contact = _add_contact_page(home, brand, words["contact"])
     home.body = [
         (
             "hero",
             {
-                "heading": "How can we help today?",
-                "text": "Answers, bookings and a real person when you need one. 有问题，随时找我们。",
+                "heading": words["hero"],
+                "text": words["hero_text"],
                 "buttons": [
-                    button(page=book, text="Book a visit"),
-                    button(page=help_page, text="Find an answer", style="secondary"),
+                    button(page=help_page, text=words["find_answer"]),
+                    button(page=contact, text=words["contact"], style="secondary"),
                 ],
             },
         ),
         (
             "quick_links",
             {
-                "heading": "Services",
+                "heading": words["services"],
                 "links": [
-                    {"icon": "calendar", "link": link(page=book, text="Book")},
-                    {"icon": "ticket", "link": link(page=help_page, text="My requests")},
-                    {"icon": "help", "link": link(page=help_page, text="Help centre")},
-                    {"icon": "chat", "link": link(page=contact, text="Chat")},
+                    {"icon": "help", "link": link(page=help_page, text=words["help"])},
+                    {"icon": "member", "link": link(url=brand.url(ACCOUNT), text=words["my_account"])},
+                    {"icon": "phone", "link": link(page=contact, text=words["contact"])},
                 ],
             },
         ),
         (
-            "rich_text",
-            {
-                "text": "<h2>Trusted by 20,000 homes</h2><p>Vetted, insured staff; fixed prices; and we come back for free if something is not right.</p>"
-            },
-        ),
-        (
             "faq",
-            {
-                **faq(
-                    ("How fast can you come?", "Usually the next day; urgent repairs the same day."),
-                    ("Can I reschedule?", "Yes, free of charge up to 2 hours before the visit."),
-                ),
-                "heading": "Popular questions",
-            },
+            faq(
+                words["popular"],
+                (words["account_q"], words["account_a"]),
+                (words["person_q"], words["person_a"]),
+            ),
         ),
-        (
-            "contact_channels",
-            {
-                "heading": "Still need help?",
-                "phone": "400-600-7788",
-                "email": "help@harbor.example",
-                "chat_url": "https://harbor.example/chat",
-                "address": "",
-                "opening_hours": [],
-            },
-        ),
+        *contact_blocks(brand, words["still_stuck"]),
     ]
     _publish(home)
     return StarterPortal(
         home,
         _brand(
             preset="harbor",
-            menu=[services, book, help_page, contact],
+            menu=[help_page, contact],
             footer=[
-                ("Company", [link(page=services), link(page=contact)]),
-                ("Help", [link(page=help_page), link(page=book)]),
+                (words["help_column"], [link(page=help_page), link(page=contact), *website_links(brand)]),
+                (words["account_column"], [link(url=brand.url(ACCOUNT), text=words["my_account"])]),
             ],
-            footer_text=f"© {brand_name} · Licensed and insured",
+            footer_text=f"© {brand.name}",
         ),
     )
+
+
+def _add_contact_page(home, brand: Brand, title: str):
+    """Contact us: the brand's phone and e-mail (or placeholders), and its website when given."""
+    website = website_links(brand)
+    body = contact_blocks(brand, brand.words(CONTACT_WORDS)["customer_service"])
+    if website:
+        body.append(("buttons", {"heading": "", "buttons": [{**website[0], "style": "secondary"}]}))
+    return _add_page(home, StandardPage, title, "contact", body)
 
 
 def _add_home(brand_name: str) -> HomePage:
@@ -457,12 +452,21 @@ def add_site_settings(site, settings: dict) -> None:
     )
 
 
-def installed(build: Callable[..., StarterPortal]) -> Callable[..., None]:
+def installed(build: Callable[[Brand], StarterPortal]) -> Callable[..., None]:
     """A registered starter portal: builds the pages, then the Site that serves them on the
     tenant's domain, with the theme and navigation the portal chose."""
 
-    def install(*, brand_name: str, domain: str, language: str) -> None:
-        portal = build(brand_name=brand_name, language=language)
+    def install(
+        *,
+        brand_name: str,
+        domain: str,
+        language: str,
+        contact_email: str = "",
+        contact_phone: str = "",
+        website: str = "",
+    ) -> None:
+        brand = Brand(brand_name, domain, language, contact_email, contact_phone, website)
+        portal = build(brand)
         site = Site.objects.create(
             hostname=domain, port=80, root_page=portal.home, is_default_site=True, site_name=brand_name
         )

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.core.validators import validate_email
+from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -27,6 +27,8 @@ DOMAIN_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 SCHEMA_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 RESERVED_SCHEMA_NAMES = {"public", "information_schema"}
 RESERVED_SCHEMA_PREFIXES = ("pg_", "spare_")
+CONTACT_PHONE = re.compile(r"^\+?[0-9][0-9 -]*[0-9]$")
+validate_website = URLValidator(schemes=["http", "https"])
 
 
 class ProvisioningError(Exception):
@@ -58,6 +60,10 @@ class TenantRequest:
     admin_email: str
     default_language: str
     time_zone: str
+    # The brand's customer service, shown by the starter portal; blank ones show a placeholder.
+    contact_email: str = ""
+    contact_phone: str = ""
+    website: str = ""
 
 
 def provision_tenant(
@@ -70,6 +76,9 @@ def provision_tenant(
     schema_name: str | None = None,
     default_language: str = "zh-hans",
     time_zone: str = "Asia/Shanghai",
+    contact_email: str = "",
+    contact_phone: str = "",
+    website: str = "",
     acting_user=None,
 ) -> ProvisionedTenant:
     """Create a working tenant: schema, tenant row, domain, Wagtail Site, starter portal, invited admin.
@@ -85,6 +94,9 @@ def provision_tenant(
         schema_name=schema_name,
         default_language=default_language,
         time_zone=time_zone,
+        contact_email=contact_email,
+        contact_phone=contact_phone,
+        website=website,
     )
     with transaction.atomic():
         schema_source = create_schema(request.schema_name)
@@ -133,9 +145,15 @@ def create_domain(tenant: Tenant, domain: str) -> Domain:
 
 def build_starter_portal(request: TenantRequest) -> None:
     """The template's pages, theme and menus, and the Wagtail Site that serves them on the tenant's
-    domain: built by the starter portal registered under the template's key (core.registry)."""
+    domain: built by the starter portal registered under the template's key (core.registry), with
+    the brand's own name, language and customer-service contacts ("" where none was given)."""
     registry.starter_portals()[request.template.key](
-        brand_name=request.name, domain=request.domain, language=request.default_language
+        brand_name=request.name,
+        domain=request.domain,
+        language=request.default_language,
+        contact_email=request.contact_email,
+        contact_phone=request.contact_phone,
+        website=request.website,
     )
 
 
@@ -196,6 +214,9 @@ def validate_tenant_request(
     schema_name: str | None,
     default_language: str,
     time_zone: str,
+    contact_email: str = "",
+    contact_phone: str = "",
+    website: str = "",
 ) -> TenantRequest:
     """Check every input before anything is written; raise ProvisioningError naming the field."""
     name = (name or "").strip()
@@ -228,7 +249,61 @@ def validate_tenant_request(
     if time_zone not in zoneinfo.available_timezones():
         raise ProvisioningError("time_zone", f"Unknown time zone {time_zone!r}.")
 
-    return TenantRequest(name, domain, schema_name, portal_template, admin_email, default_language, time_zone)
+    return TenantRequest(
+        name,
+        domain,
+        schema_name,
+        portal_template,
+        admin_email,
+        default_language,
+        time_zone,
+        contact_email=clean_contact_email(contact_email),
+        contact_phone=clean_contact_phone(contact_phone),
+        website=clean_website(website),
+    )
+
+
+def clean_contact_email(email: str) -> str:
+    """The brand's customer-service e-mail (optional): "" or a valid address."""
+    email = (email or "").strip()
+    if not email:
+        return ""
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ProvisioningError("contact_email", f"{email!r} is not a valid email address.") from None
+    return email
+
+
+def clean_contact_phone(phone: str) -> str:
+    """The brand's customer-service phone (optional): digits, "+", spaces and dashes, 6 to 20 of them."""
+    phone = " ".join((phone or "").split())
+    if not phone:
+        return ""
+    if not (6 <= len(phone) <= 20 and CONTACT_PHONE.match(phone)):
+        raise ProvisioningError(
+            "contact_phone",
+            f"{phone!r} is not a valid phone number: use 6 to 20 digits, spaces or dashes, "
+            "with an optional + in front, like 400-820-1234 or +86 21 5888 1234.",
+        )
+    return phone
+
+
+def clean_website(url: str) -> str:
+    """The brand's public website (optional): "" or an http(s) URL."""
+    url = (url or "").strip()
+    if not url:
+        return ""
+    try:
+        validate_website(url)
+        valid = len(url) <= 200
+    except ValidationError:
+        valid = False
+    if not valid:
+        raise ProvisioningError(
+            "website", f"{url!r} is not a valid website address: use a full http:// or https:// URL."
+        )
+    return url
 
 
 def clean_domain(domain: str) -> str:

@@ -82,6 +82,37 @@ def test_agency_staff_create_a_tenant_from_the_form(staff_client, agency, django
     assert "http://acme.localhost:8000/admin/password_reset/confirm/" in detail
     assert mail.outbox[0].to == ["boss@acme.example"]
     assert staff_client.get("/", HTTP_HOST="acme.localhost").status_code == 200
+    # No contacts were given: the console says the portal shows placeholders for them.
+    assert (
+        "No customer-service e-mail or customer-service phone was given, so the portal&#x27;s pages "
+        "show a placeholder in square brackets where it belongs." in detail
+    )
+    assert (
+        "[Your customer-service e-mail]" in staff_client.get("/", HTTP_HOST="acme.localhost").content.decode()
+    )
+
+
+def test_the_brands_contacts_from_the_form_are_on_its_portal(staff_client, agency, client):
+    contacts = {
+        "contact_email": "care@acme-shop.com",
+        "contact_phone": "400-820-1234",
+        "website": "https://acme-shop.com/",
+    }
+    form = staff_client.get("/console/tenants/new/", HTTP_HOST="localhost").content.decode()
+    for field in contacts:
+        assert f'name="{field}"' in form
+
+    response = staff_client.post(
+        "/console/tenants/new/", {**form_data(**contacts), "agency": agency.pk}, HTTP_HOST="localhost"
+    )
+
+    assert response.status_code == 302
+    detail = staff_client.get(response["Location"], HTTP_HOST="localhost").content.decode()
+    assert "placeholder" not in detail
+    contact = client.get("/contact/", HTTP_HOST="acme.localhost").content.decode()
+    assert '<a class="channel" href="mailto:care@acme-shop.com">' in contact
+    assert '<a class="channel" href="tel:400-820-1234">' in contact
+    assert '<a class="button button-secondary" href="https://acme-shop.com/">Visit our website</a>' in contact
 
 
 @pytest.mark.parametrize(
@@ -102,6 +133,44 @@ def test_bad_input_in_the_form_shows_the_error_and_creates_nothing(staff_client,
     assert message in response.content.decode()
     assert Tenant.objects.count() == 0
     assert Domain.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("contact_email", "care at acme", "&#x27;care at acme&#x27; is not a valid email address."),
+        ("contact_email", "care@", "&#x27;care@&#x27; is not a valid email address."),
+        ("contact_phone", "call us", "&#x27;call us&#x27; is not a valid phone number"),
+        ("contact_phone", "12345", "&#x27;12345&#x27; is not a valid phone number"),
+        ("contact_phone", "4008201234567890123456", "is not a valid phone number"),
+        ("website", "acme.com", "&#x27;acme.com&#x27; is not a valid website address"),
+        ("website", "ftp://acme.com", "&#x27;ftp://acme.com&#x27; is not a valid website address"),
+    ],
+)
+def test_a_bad_contact_is_refused_on_its_field_and_creates_nothing(
+    staff_client, agency, field, value, message
+):
+    response = staff_client.post(
+        "/console/tenants/new/", {**form_data(**{field: value}), "agency": agency.pk}, HTTP_HOST="localhost"
+    )
+
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == [field]
+    html = response.content.decode()
+    field_html = html[html.index(f'name="{field}"') :]
+    assert field_html.index(message) < field_html.index("</div>")  # under its own field
+    assert Tenant.objects.count() == 0
+    assert Domain.objects.count() == 0
+
+
+def test_every_bad_contact_is_shown_at_once(staff_client, agency):
+    bad = {"contact_email": "nope", "contact_phone": "nope", "website": "nope"}
+    response = staff_client.post(
+        "/console/tenants/new/", {**form_data(**bad), "agency": agency.pk}, HTTP_HOST="localhost"
+    )
+
+    assert sorted(response.context["form"].errors) == ["contact_email", "contact_phone", "website"]
+    assert Tenant.objects.count() == 0
 
 
 def test_a_taken_domain_is_refused_in_the_form(staff_client, agency, make_tenant):

@@ -169,6 +169,16 @@ BAD_INPUT = [
     ({"name": "x" * 121}, "name", "at most 120 characters"),
     ({"default_language": "fr"}, "default_language", "Unsupported language 'fr'"),
     ({"time_zone": "Mars/Olympus"}, "time_zone", "Unknown time zone 'Mars/Olympus'"),
+    ({"contact_email": "care at acme"}, "contact_email", "'care at acme' is not a valid email address"),
+    ({"contact_phone": "call us"}, "contact_phone", "'call us' is not a valid phone number"),
+    ({"contact_phone": "12345"}, "contact_phone", "is not a valid phone number"),
+    ({"contact_phone": "1" * 21}, "contact_phone", "is not a valid phone number"),
+    ({"contact_phone": "400-820-1234 ext 5"}, "contact_phone", "is not a valid phone number"),
+    ({"contact_phone": "--------"}, "contact_phone", "is not a valid phone number"),
+    ({"website": "www.acme.com"}, "website", "'www.acme.com' is not a valid website address"),
+    ({"website": "ftp://acme.com/"}, "website", "is not a valid website address"),
+    ({"website": "javascript:alert(1)"}, "website", "is not a valid website address"),
+    ({"website": "https://acme.com/" + "x" * 200}, "website", "is not a valid website address"),
 ]
 
 
@@ -200,7 +210,48 @@ def test_bad_input_is_refused_with_a_message_and_changes_nothing(
     assert registry_counts() == before
 
 
-def test_provision_tenant_command(agency, capsys):
+def test_contacts_are_optional_trimmed_and_reach_the_starter_portal(make_tenant, monkeypatch, client):
+    received = []
+    member_mall = services.registry.starter_portals()["member-mall"]
+
+    def starter_portal(**kwargs):
+        received.append(kwargs)
+        member_mall(**kwargs)
+
+    monkeypatch.setattr(services.registry, "starter_portals", lambda: {"member-mall": starter_portal})
+    make_tenant(
+        "acme",
+        default_language="en",
+        contact_email="  care@acme.com ",
+        contact_phone=" +86  21 5888-1234 ",
+        website=" https://acme.com/ ",
+    )
+    make_tenant("bare")
+
+    assert received == [
+        {
+            "brand_name": "Acme",
+            "domain": "acme.localhost",
+            "language": "en",
+            "contact_email": "care@acme.com",
+            "contact_phone": "+86 21 5888-1234",
+            "website": "https://acme.com/",
+        },
+        {
+            "brand_name": "Bare",
+            "domain": "bare.localhost",
+            "language": "zh-hans",
+            "contact_email": "",
+            "contact_phone": "",
+            "website": "",
+        },
+    ]
+    home = client.get("/", HTTP_HOST="acme.localhost").content.decode()
+    assert '<a class="channel" href="mailto:care@acme.com">' in home
+    assert '<a class="channel" href="tel:+86215888-1234">' in home
+
+
+def test_provision_tenant_command(agency, capsys, client):
     call_command(
         "provision_tenant",
         "Acme",
@@ -208,6 +259,10 @@ def test_provision_tenant_command(agency, capsys):
         template="service-desk",
         admin_email="boss@acme.example",
         agency=agency.name,
+        language="en",
+        contact_email="help@acme.com",
+        contact_phone="400-820-1234",
+        website="https://acme.com",
     )
 
     tenant = Tenant.objects.get(schema_name="acme")
@@ -215,6 +270,21 @@ def test_provision_tenant_command(agency, capsys):
     output = capsys.readouterr().out
     assert "Created Acme in schema acme (spare pool) on acme.localhost." in output
     assert "/admin/password_reset/confirm/" in output
+    contact = client.get("/contact/", HTTP_HOST="acme.localhost").content.decode()
+    assert 'href="mailto:help@acme.com"' in contact
+    assert 'href="tel:400-820-1234"' in contact
+    assert 'href="https://acme.com">Visit our website</a>' in contact
+
+    with pytest.raises(CommandError, match="contact_phone: 'call us' is not a valid phone number"):
+        call_command(
+            "provision_tenant",
+            "Other",
+            "other.localhost",
+            template="service-desk",
+            admin_email="x@acme.example",
+            agency=agency.name,
+            contact_phone="call us",
+        )
 
     with pytest.raises(CommandError, match="domain: The domain acme.localhost is already used"):
         call_command(

@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 
+from tenants import services
 from tenants.selectors import active_portal_templates, agencies_of
 
 
@@ -27,6 +28,27 @@ class NewTenantForm(forms.Form):
         label="Default language", choices=settings.LANGUAGES, initial="zh-hans"
     )
     time_zone = forms.ChoiceField(label="Time zone", initial="Asia/Shanghai")
+    # The brand's customer service, shown on the starter portal's pages. Optional: left blank, the
+    # portal shows a placeholder in square brackets for the brand admin to replace (no website link).
+    # Checked by tenants.services, so the console, the command and the tests refuse the same input.
+    contact_email = forms.CharField(
+        label="Customer-service e-mail",
+        max_length=254,
+        required=False,
+        help_text="Optional. Shown on the portal; left blank, a placeholder the brand admin replaces.",
+    )
+    contact_phone = forms.CharField(
+        label="Customer-service phone",
+        max_length=40,
+        required=False,
+        help_text="Optional. Digits, spaces and dashes, with an optional +, e.g. 400-820-1234.",
+    )
+    website = forms.CharField(
+        label="Brand website",
+        max_length=300,
+        required=False,
+        help_text="Optional. The brand's public site, e.g. https://www.brand.com; left blank, no link.",
+    )
     agency = forms.ModelChoiceField(label="Agency", queryset=None, empty_label=None)
 
     def __init__(self, *args, user, **kwargs):
@@ -37,3 +59,20 @@ class NewTenantForm(forms.Form):
         if self.fields["agency"].queryset.count() == 1:
             self.fields["agency"].initial = self.fields["agency"].queryset.first()
             self.fields["agency"].widget = forms.HiddenInput()
+
+    def clean_contact_email(self):
+        return _checked(services.clean_contact_email, self.cleaned_data["contact_email"])
+
+    def clean_contact_phone(self):
+        return _checked(services.clean_contact_phone, self.cleaned_data["contact_phone"])
+
+    def clean_website(self):
+        return _checked(services.clean_website, self.cleaned_data["website"])
+
+
+def _checked(clean, value):
+    """The service's own check, so every bad field shows its message at once, before provisioning."""
+    try:
+        return clean(value)
+    except services.ProvisioningError as error:
+        raise forms.ValidationError(error.message) from None

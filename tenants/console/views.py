@@ -47,6 +47,14 @@ def tenant_list(request):
     )
 
 
+# Contact details the starter portal shows as a placeholder when left blank (a blank website
+# simply gets no link).
+PLACEHOLDER_FIELDS = [
+    ("contact_email", "customer-service e-mail"),
+    ("contact_phone", "customer-service phone"),
+]
+
+
 @agency_staff_required
 def tenant_new(request):
     form = NewTenantForm(request.POST or None, user=request.user)
@@ -61,6 +69,9 @@ def tenant_new(request):
                 agency=data["agency"],
                 default_language=data["default_language"],
                 time_zone=data["time_zone"],
+                contact_email=data["contact_email"],
+                contact_phone=data["contact_phone"],
+                website=data["website"],
                 acting_user=request.user,
             )
         except services.ProvisioningError as error:
@@ -69,6 +80,14 @@ def tenant_new(request):
             messages.success(
                 request, f"{result.tenant.name} is live. Invitation sent to {data['admin_email']}."
             )
+            missing = [label for field, label in PLACEHOLDER_FIELDS if not data[field]]
+            if missing:
+                messages.warning(
+                    request,
+                    f"No {' or '.join(missing)} was given, so the portal's pages show a placeholder "
+                    "in square brackets where it belongs. Ask the brand admin to replace it in the "
+                    "portal's admin.",
+                )
             request.session["last_invite_url"] = result.invite_url
             return redirect("console:tenant_detail", pk=result.tenant.pk)
     return render(request, "console/tenant_new.html", {"form": form})

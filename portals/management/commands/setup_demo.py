@@ -1,17 +1,13 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
-from django_tenants.utils import schema_context
 
 from portals.demo import (
     AGENCY_LOGIN,
     CUSTOMER_PASSWORD,
     DEMO_AGENCY,
     DEMO_CUSTOMERS,
-    DEMO_LEVELS,
     DEMO_TENANTS,
-    add_levels,
-    seed_demo_coupons,
-    seed_demo_members,
+    create_demo_tenant,
 )
 from tenants import schemas, services
 from tenants.models import Agency, Domain
@@ -40,23 +36,8 @@ class Command(BaseCommand):
         for demo in DEMO_TENANTS:
             domain = Domain.objects.select_related("tenant").filter(domain=demo["domain"]).first()
             if domain is None:
-                result = services.provision_tenant(
-                    demo["name"],
-                    demo["domain"],
-                    demo["template"],
-                    demo["admin_email"],
-                    agency=agency,
-                    default_language=demo["default_language"],
-                )
-                tenant = result.tenant
-                with schema_context(tenant.schema_name):
-                    admin = User.objects.get(username=demo["admin_email"])
-                    admin.set_password(demo["admin_password"])
-                    admin.save(update_fields=["password"])
-                    add_levels(*DEMO_LEVELS[demo["template"]])
-                    seed_demo_members(demo)
-                    seed_demo_coupons(demo)
-                self.stdout.write(f"Created demo tenant {tenant.name} ({result.schema_source})")
+                result = create_demo_tenant(demo, agency=agency)
+                self.stdout.write(f"Created demo tenant {result.tenant.name} ({result.schema_source})")
             lines.append(
                 f"  {demo['name']:<22}  {services.tenant_url(demo['domain'])}/  "
                 f"(admin: {services.tenant_url(demo['domain'])}/admin/  {demo['admin_email']} / {demo['admin_password']})"

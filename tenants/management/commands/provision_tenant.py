@@ -16,6 +16,10 @@ class Command(BaseCommand):
         parser.add_argument("--schema-name", default=None)
         parser.add_argument("--language", default="zh-hans")
         parser.add_argument("--time-zone", default="Asia/Shanghai")
+        # Optional: the starter portal shows a placeholder for a blank e-mail or phone, no website link.
+        parser.add_argument("--contact-email", default="", help="The brand's customer-service e-mail")
+        parser.add_argument("--contact-phone", default="", help="The brand's customer-service phone")
+        parser.add_argument("--website", default="", help="The brand's public website, an http(s) URL")
 
     def handle(self, *args, **options):
         agency = Agency.objects.filter(name=options["agency"]).first()
@@ -31,6 +35,9 @@ class Command(BaseCommand):
                 schema_name=options["schema_name"],
                 default_language=options["language"],
                 time_zone=options["time_zone"],
+                contact_email=options["contact_email"],
+                contact_phone=options["contact_phone"],
+                website=options["website"],
             )
         except services.ProvisioningError as error:
             raise CommandError(f"{error.field}: {error.message}") from None

@@ -1,0 +1,34 @@
+"""The demo brands get their own contacts and pages from the demo seeding, on top of a starter portal."""
+
+import pytest
+
+from portals.demo import DEMO_TENANTS, create_demo_tenant
+from portals.tests.links import assert_internal_links_answer, hrefs_in, rendered_pages, sorted_links
+
+LUMEN, HARBOR = DEMO_TENANTS
+
+
+@pytest.mark.parametrize(
+    ("demo", "pages", "own_words"),
+    [
+        (LUMEN, ["/", "/membership/", "/help/", "/contact/", "/story/", "/stores/"], "南京西路 1266 号"),
+        (HARBOR, ["/", "/help/", "/contact/", "/services/"], "88 Harbour Road, Shanghai"),
+    ],
+    ids=["lumen", "harbor"],
+)
+def test_a_demo_brand_shows_its_own_contacts_and_pages(demo, pages, own_words, agency, client, in_tenant):
+    result = create_demo_tenant(demo, agency=agency)
+    html = rendered_pages(client, result.tenant, demo["domain"], in_tenant)
+
+    assert list(html) == pages
+    home = html["/"]
+    assert f'href="mailto:{demo["contact_email"]}"' in home
+    assert f'href="tel:{demo["contact_phone"]}"' in home
+    assert "[" not in home.split("<main", 1)[1]  # no placeholder left
+    assert own_words in "".join(html.values())
+    links = set()
+    for page in html.values():
+        internal, external, _ = sorted_links(hrefs_in(page), demo["domain"])
+        assert external <= {demo["website"]}
+        links |= internal
+    assert_internal_links_answer(client, links, demo["domain"])
