@@ -3,36 +3,32 @@
 import json
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 
 from accounts import tokens
+from accounts.tests.factories import PASSWORD
 from builder.models import HomePage
 from members import qr, services
-from members.models import LedgerSource, Member, MemberLevel
+from members.models import LedgerSource
+from members.tests.factories import MemberFactory, MemberLevelFactory
 
 
 @pytest.fixture
 def lumen(make_tenant, in_tenant):
     tenant = make_tenant("lumen").tenant
     with in_tenant(tenant):
-        MemberLevel.objects.create(name="Silver", threshold_points=0, benefits="Birthday drink")
-        MemberLevel.objects.create(name="Gold", threshold_points=2000, discount_percent=5, free_shipping=True)
+        MemberLevelFactory(name="Silver", threshold_points=0, benefits="Birthday drink")
+        MemberLevelFactory(name="Gold", threshold_points=2000, discount_percent=5, free_shipping=True)
         home = HomePage.objects.get()
         home.body = [("member_card", {"heading": "My card"}), ("level_benefits", {"heading": "Levels"})]
         home.save_revision().publish()
     return tenant
 
 
-def customer(tenant, in_tenant, username="mei", points=0):
-    with in_tenant(tenant):
-        user = get_user_model().objects.create_user(username, f"{username}@example.com", "tea-time-2026")
-        member = services.enrol_member(user)
-        if points:
-            services.add_points(
-                member, points, reason="Welcome", source=LedgerSource.MANUAL, idempotency_key="w"
-            )
-        return user, Member.objects.get(pk=member.pk)
+def welcome_points(member, points):
+    return services.add_points(
+        member, points, reason="Welcome", source=LedgerSource.MANUAL, idempotency_key="w"
+    )
 
 
 def log_in(client, tenant, in_tenant, member):
@@ -49,7 +45,9 @@ def test_anonymous_visitors_are_invited_to_join(lumen, client):
 
 
 def test_a_member_sees_their_card_with_level_points_progress_and_qr(lumen, in_tenant):
-    _, member = customer(lumen, in_tenant, points=1500)
+    with in_tenant(lumen):
+        member = MemberFactory(user__username="mei")
+        welcome_points(member, 1500)
     client = Client()
     log_in(client, lumen, in_tenant, member)
     html = client.get("/", HTTP_HOST="lumen.localhost", HTTP_ACCEPT_LANGUAGE="en").content.decode()
@@ -67,8 +65,8 @@ def test_my_account_shows_history_pages_and_needs_a_login(lumen, in_tenant, clie
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
 
-    _, member = customer(lumen, in_tenant)
     with in_tenant(lumen):
+        member = MemberFactory(user__username="mei")
         for number in range(25):
             services.add_points(
                 member,
@@ -137,10 +135,11 @@ def test_viewer_is_null_when_anonymous_and_levels_are_public(lumen, client):
 
 
 def test_viewer_by_bearer_token_sees_only_their_own_data(lumen, in_tenant, client):
-    user, member = customer(lumen, in_tenant, points=300)
-    customer(lumen, in_tenant, username="other", points=999)
     with in_tenant(lumen):
-        raw = tokens.issue_customer_token(user, name="mini-program")
+        member = MemberFactory(user__username="mei")
+        welcome_points(member, 300)
+        welcome_points(MemberFactory(user__username="other"), 999)
+        raw = tokens.issue_customer_token(member.user, name="mini-program")
     body = gql(client, VIEWER, HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert body["data"]["viewer"] == {
         "profile": {"email": "mei@example.com"},
@@ -158,9 +157,10 @@ def test_viewer_by_bearer_token_sees_only_their_own_data(lumen, in_tenant, clien
 
 
 def test_a_token_of_tenant_a_means_nothing_on_tenant_b(lumen, in_tenant, make_tenant, client):
-    user, _ = customer(lumen, in_tenant, points=300)
     with in_tenant(lumen):
-        raw = tokens.issue_customer_token(user)
+        member = MemberFactory(user__username="mei")
+        welcome_points(member, 300)
+        raw = tokens.issue_customer_token(member.user)
     make_tenant("bravo")
     assert gql(client, VIEWER, host="bravo.localhost", HTTP_AUTHORIZATION=f"Bearer {raw}") == {
         "data": {"viewer": None}
@@ -168,7 +168,8 @@ def test_a_token_of_tenant_a_means_nothing_on_tenant_b(lumen, in_tenant, make_te
 
 
 def test_an_app_swaps_a_password_for_a_token_that_reads_viewer(lumen, in_tenant, client):
-    customer(lumen, in_tenant, points=40)
+    with in_tenant(lumen):
+        welcome_points(MemberFactory(user__username="mei"), 40)
     refused = client.post(
         "/account/api-token/", {"login": "mei@example.com", "password": "wrong"}, HTTP_HOST="lumen.localhost"
     )
@@ -178,7 +179,7 @@ def test_an_app_swaps_a_password_for_a_token_that_reads_viewer(lumen, in_tenant,
     }
 
     response = client.post(
-        "/account/api-token/", {"login": "mei", "password": "tea-time-2026"}, HTTP_HOST="lumen.localhost"
+        "/account/api-token/", {"login": "mei", "password": PASSWORD}, HTTP_HOST="lumen.localhost"
     )
     assert response.status_code == 200
     token = response.json()["token"]
@@ -191,8 +192,8 @@ def test_each_visitor_gets_their_own_card_while_shared_blocks_come_from_the_cach
         home = HomePage.objects.get()
         home.body = [("heading", {"text": "Shared words"}), ("member_card", {"heading": "My card"})]
         home.save_revision().publish()
-    _, mei = customer(lumen, in_tenant, "mei")
-    _, jun = customer(lumen, in_tenant, "jun")
+        mei = MemberFactory(user__username="mei")
+        jun = MemberFactory(user__username="jun")
     pages = {}
     for member in (mei, jun, mei):
         client = Client()
@@ -213,8 +214,8 @@ def test_viewer_lists_coupons_with_their_status(lumen, in_tenant, client):
     from coupons.models import CouponTemplate
     from coupons.services import issue_coupon
 
-    user, member = customer(lumen, in_tenant)
     with in_tenant(lumen):
+        member = MemberFactory(user__username="mei")
         template = CouponTemplate.objects.create(
             name="Free latte",
             kind="free_item",
@@ -223,7 +224,7 @@ def test_viewer_lists_coupons_with_their_status(lumen, in_tenant, client):
             valid_until=timezone.now() + dt.timedelta(days=5),
         )
         coupon = issue_coupon(template, member, acting_user=None)
-        raw = tokens.issue_customer_token(user)
+        raw = tokens.issue_customer_token(member.user)
     body = gql(
         client,
         "{ viewer { coupons { code name status } } }",

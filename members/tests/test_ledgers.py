@@ -3,28 +3,24 @@
 import datetime as dt
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.db import connection
 from django_tenants.utils import schema_context
 
+from accounts.tests.factories import CustomerProfileFactory, UserFactory
 from conftest import committed_tenant, run_in_threads
 from core.models import OutboxEvent
 from members import services
-from members.models import BalanceEntry, LedgerSource, Member, MemberLevel, PointsEntry
-
-
-def make_member(username="mei"):
-    user = get_user_model().objects.create_user(username, f"{username}@example.com")
-    return services.enrol_member(user)
+from members.models import BalanceEntry, LedgerSource, Member, PointsEntry
+from members.tests.factories import MemberFactory, MemberLevelFactory
 
 
 @pytest.fixture
 def levels(make_tenant, in_tenant):
     tenant = make_tenant("lumen").tenant
     with in_tenant(tenant):
-        MemberLevel.objects.create(name="Silver", threshold_points=0)
-        MemberLevel.objects.create(name="Gold", threshold_points=2000, points_multiplier="1.5")
-        MemberLevel.objects.create(name="Black", threshold_points=8000, points_multiplier="2")
+        MemberLevelFactory(name="Silver", threshold_points=0)
+        MemberLevelFactory(name="Gold", threshold_points=2000, points_multiplier="1.5")
+        MemberLevelFactory(name="Black", threshold_points=8000, points_multiplier="2")
         yield tenant
 
 
@@ -33,7 +29,7 @@ def events_of(member):
 
 
 def test_points_add_spend_and_keep_the_ledger(levels):
-    member = make_member()
+    member = MemberFactory()
     earned = services.add_points(
         member, 1500, reason="Order 1001", source=LedgerSource.ORDER, idempotency_key="o1001"
     )
@@ -64,7 +60,7 @@ def test_points_add_spend_and_keep_the_ledger(levels):
 
 
 def test_crossing_a_threshold_moves_the_member_up_and_records_it(levels):
-    member = make_member()
+    member = MemberFactory()
     services.add_points(member, 8500, reason="Big order", source=LedgerSource.ORDER, idempotency_key="o1")
     member.refresh_from_db()
     assert member.level.name == "Black"
@@ -73,14 +69,14 @@ def test_crossing_a_threshold_moves_the_member_up_and_records_it(levels):
 
 
 def test_a_refused_change_records_no_event(levels):
-    member = make_member()
+    member = MemberFactory()
     with pytest.raises(services.InsufficientPoints):
         services.spend_points(member, 1, reason="Too much", idempotency_key="x")
     assert not events_of(member).exists()
 
 
 def test_a_retry_with_the_same_key_changes_nothing(levels):
-    member = make_member()
+    member = MemberFactory()
     first = services.add_points(
         member, 100, reason="Check-in", source=LedgerSource.CHECK_IN, idempotency_key="day1"
     )
@@ -105,7 +101,7 @@ def test_a_retry_with_the_same_key_changes_nothing(levels):
     ],
 )
 def test_bad_amounts_are_refused_and_change_nothing(levels, amount, message):
-    member = make_member()
+    member = MemberFactory()
     with pytest.raises(services.LoyaltyError, match=message):
         services.add_points(member, amount, reason="x", source=LedgerSource.ORDER, idempotency_key="k")
     member.refresh_from_db()
@@ -113,7 +109,7 @@ def test_bad_amounts_are_refused_and_change_nothing(levels, amount, message):
 
 
 def test_spending_more_than_there_is_is_refused(levels):
-    member = make_member()
+    member = MemberFactory()
     services.add_points(member, 50, reason="Gift", source=LedgerSource.MANUAL, idempotency_key="g")
     with pytest.raises(services.InsufficientPoints, match="Not enough points: 50 available, 80 asked for."):
         services.spend_points(member, 80, reason="Mug", idempotency_key="s")
@@ -123,8 +119,8 @@ def test_spending_more_than_there_is_is_refused(levels):
 
 
 def test_staff_adjustments_need_a_reason_and_a_person(levels):
-    member = make_member()
-    staff = get_user_model().objects.create_user("staff", "s@example.com", is_staff=True)
+    member = MemberFactory()
+    staff = UserFactory(username="staff", email="s@example.com", is_staff=True)
     with pytest.raises(services.LoyaltyError, match="Give a reason for the adjustment."):
         services.adjust_points(member, 10, reason=" ", idempotency_key="a", acting_user=staff)
     with pytest.raises(services.LoyaltyError, match="Adjustments are made by a staff member."):
@@ -136,7 +132,7 @@ def test_staff_adjustments_need_a_reason_and_a_person(levels):
 
 
 def test_stored_value_top_up_and_pay(levels):
-    member = make_member()
+    member = MemberFactory()
     services.top_up_balance(member, 10_000, reason="Top-up at till", idempotency_key="t1")
     services.pay_with_balance(member, 2_550, reason="Order 7", idempotency_key="p1")
     with pytest.raises(
@@ -151,7 +147,7 @@ def test_stored_value_top_up_and_pay(levels):
 def test_the_database_refuses_a_negative_balance_whatever_code_runs(levels):
     from django.db import IntegrityError, transaction
 
-    member = make_member()
+    member = MemberFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
         Member.objects.filter(pk=member.pk).update(points=-1)
 
@@ -162,7 +158,7 @@ def committed_member(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), committed_tenant("ledgers") as provisioned:
         schema = provisioned.tenant.schema_name
         with schema_context(schema):
-            member = make_member("racer")
+            member = MemberFactory(user__username="racer")
             services.add_points(
                 member, 1000, reason="Start", source=LedgerSource.MANUAL, idempotency_key="start"
             )
@@ -219,7 +215,7 @@ def test_points_expire_oldest_first_and_only_once(levels):
 
     from django.utils import timezone
 
-    member = make_member()
+    member = MemberFactory()
     old, new = timezone.now() - dt.timedelta(days=400), timezone.now()
     services.add_points(member, 300, reason="Old order", source=LedgerSource.ORDER, idempotency_key="old")
     PointsEntry.objects.filter(idempotency_key="old").update(created_at=old)
@@ -248,11 +244,9 @@ def test_points_expire_oldest_first_and_only_once(levels):
     ],
 )
 def test_birthdays_are_recorded_once_a_year_on_the_day(levels, today, born, celebrates):
-    from accounts.models import CustomerProfile
-
-    member = make_member("birthday")
-    CustomerProfile.objects.create(user=member.user, birthday=born)
-    CustomerProfile.objects.create(user=make_member("not-today").user, birthday=dt.date(1990, 6, 1))
+    member = MemberFactory(user__username="birthday")
+    CustomerProfileFactory(user=member.user, birthday=born)
+    CustomerProfileFactory(user=MemberFactory(user__username="not-today").user, birthday=dt.date(1990, 6, 1))
 
     assert services.record_birthdays(today=today) == {"birthdays": int(celebrates)}
     services.record_birthdays(today=today)  # a rerun the same day records nothing new
