@@ -58,6 +58,8 @@ class Member(models.Model):
     joined_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        # Checked by the admin's points form and the till's scan page (members.admin).
+        permissions = [("adjust_points", "Can add or take points and scan member cards")]
         constraints = [
             models.CheckConstraint(condition=Q(points__gte=0), name="member_points_not_negative"),
             models.CheckConstraint(

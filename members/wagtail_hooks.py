@@ -3,10 +3,10 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
 from core import registry
 from members import selectors, services
+from members.admin import MemberLevelViewSet, MemberViewSet, ScanMenuItem
 from members.graphql.schema import VIEWER_FIELDS, MembersQuery
 from members.models import BalanceEntry, PointsEntry
 from members.tasks import SCHEDULED_JOBS
@@ -73,11 +73,9 @@ def customer_data():
 
 @hooks.register("register_admin_viewset")
 def register_member_admin():
-    from members.admin_views import MemberLevelViewSet, MemberViewSet
-
     return [MemberViewSet("members_member"), MemberLevelViewSet("members_level")]
 
 
 @hooks.register("register_admin_menu_item")
 def scan_menu_item():
-    return MenuItem(_("Scan member card"), reverse("members_member:scan"), icon_name="search", order=299)
+    return ScanMenuItem(_("Scan member card"), reverse("members_member:scan"), icon_name="search", order=299)

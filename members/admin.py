@@ -1,0 +1,283 @@
+"""Brand staff's side: member list (search, filters, CSV), member detail with ledgers and timeline,
+points adjustments with a reason, the till's scan page, and level management.
+
+Every view states its permission (members' permission policy below):
+
+| screen | needs |
+|---|---|
+| member list, CSV export, inspect, ledgers page | `members.view_member` (or `change_member`) |
+| a member's level | `members.change_member` |
+| points form on the ledgers page, the scan page and its menu item | `members.adjust_points` |
+| levels | `members.add_memberlevel` / `change_memberlevel` / `delete_memberlevel` |
+"""
+
+import uuid
+
+from django import forms
+from django.contrib.admin.utils import quote
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+from wagtail.admin import messages
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
+from wagtail.admin.views import generic
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permissions import register_permission_policy
+
+from core.admin import ModelAndCustomPermissionPolicy, model_permissions
+from members import qr, selectors, services
+from members.models import LedgerSource, Member, MemberLevel
+
+ADJUST_POINTS = "adjust_points"  # members.adjust_points (Member.Meta.permissions)
+
+member_permission_policy = ModelAndCustomPermissionPolicy(Member)
+register_permission_policy(Member, member_permission_policy)
+
+
+class PointsForm(forms.Form):
+    """Add (positive) or take (negative) points, always with a reason. The hidden key makes a double
+    submit count once."""
+
+    points = forms.IntegerField(label=_("Points (+ to add, − to take)"))
+    reason = forms.CharField(max_length=200)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["idempotency_key"].initial = uuid.uuid4().hex
+
+
+def apply_points(request, member, form) -> bool:
+    data = form.cleaned_data
+    try:
+        if data["points"] > 0:
+            services.add_points(
+                member,
+                data["points"],
+                reason=data["reason"],
+                source=LedgerSource.MANUAL,
+                idempotency_key=data["idempotency_key"],
+                acting_user=request.user,
+            )
+        else:
+            services.adjust_points(
+                member,
+                data["points"],
+                reason=data["reason"],
+                idempotency_key=data["idempotency_key"],
+                acting_user=request.user,
+            )
+    except services.LoyaltyError as error:
+        form.add_error("points", str(error))
+        return False
+    messages.success(request, _("Points updated for %(code)s.") % {"code": member.code})
+    return True
+
+
+class MemberAdminView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
+    model = Member
+    header_icon = "user"
+    index_url_name = None
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse(self.index_url_name), "label": _("Members")},
+            {"url": "", "label": self.get_page_title(), "sublabel": self.get_page_subtitle()},
+        ]
+
+
+class MemberLedgersView(MemberAdminView):
+    """A member's points and stored-value ledgers and timeline; a POST adds or takes points."""
+
+    any_permission_required = ["view", "change"]
+    template_name = "members/admin/member_detail.html"
+    detail_url_name = None
+
+    @cached_property
+    def member(self):
+        # Read after the permission check, so a refused user learns nothing about the member.
+        return get_object_or_404(Member.objects.select_related("user", "level"), pk=self.kwargs["pk"])
+
+    @cached_property
+    def may_adjust_points(self) -> bool:
+        return self.user_has_permission(ADJUST_POINTS)
+
+    def get_page_title(self):
+        return f"{self.member.user} · {self.member.code}"
+
+    def get_context_data(self, form=None, **kwargs):
+        member = self.member
+        return super().get_context_data(
+            member=member,
+            form=(form if form is not None else PointsForm()) if self.may_adjust_points else None,
+            progress=selectors.level_progress(member),
+            points=selectors.points_history(member, self.request.GET.get("points_page")),
+            balance=selectors.balance_history(member, self.request.GET.get("balance_page")),
+            events=selectors.member_timeline(member),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        if not self.may_adjust_points:
+            raise PermissionDenied
+        form = PointsForm(request.POST)
+        if form.is_valid() and apply_points(request, self.member, form):
+            return redirect(self.detail_url_name, quote(self.member.pk))
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class ScanView(MemberAdminView):
+    """At the till: scan or type a member code, see the member, add or take points with a reason."""
+
+    permission_required = ADJUST_POINTS
+    template_name = "members/admin/scan.html"
+    scan_url_name = None
+
+    def get_page_title(self):
+        return _("Scan a member card")
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+
+    @cached_property
+    def found(self) -> tuple[Member | None, str]:
+        code_text = self.request.GET.get("code", "")
+        if not code_text:
+            return None, ""
+        try:
+            code = qr.member_code_from_scan(code_text)
+        except qr.MalformedMemberCode as malformed:
+            return None, str(malformed)
+        member = Member.objects.select_related("user", "level").filter(code=code).first()
+        if member is None:
+            return None, _("No member has the code %(code)s.") % {"code": code}
+        return member, ""
+
+    def get_context_data(self, form=None, **kwargs):
+        member, error = self.found
+        return super().get_context_data(
+            code=self.request.GET.get("code", ""),
+            member=member,
+            error=error,
+            form=form if form is not None else PointsForm(),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        member, _error = self.found
+        form = PointsForm(request.POST)
+        if member is not None and form.is_valid() and apply_points(request, member, form):
+            return redirect(reverse(self.scan_url_name) + f"?code={member.code}")
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class ScanMenuItem(MenuItem):
+    """Shown only to staff who may adjust points: the scan page is for that."""
+
+    def is_shown(self, request):
+        return member_permission_policy.user_has_permission(request.user, ADJUST_POINTS)
+
+
+class MemberIndexView(generic.IndexView):
+    detail_url_name = None
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        buttons.append(
+            ListingMenuItem(
+                _("Points and stored value"),
+                url=reverse(self.detail_url_name, args=(quote(instance.pk),)),
+                icon_name="list-ul",
+                priority=5,
+            )
+        )
+        return buttons
+
+
+class MemberViewSet(ModelViewSet):
+    """Members are enrolled at sign-up and their balances change through the ledgers, so there is no
+    add or delete here (ledger rows keep a member), and the edit form sets only the level."""
+
+    model = Member
+    icon = "user"
+    menu_label = _("Members")
+    add_to_admin_menu = True
+    menu_order = 300
+    index_view_class = MemberIndexView
+    list_display = ["code", "user", "level", "points", "balance_cents", "joined_at"]
+    list_filter = {"level": ["exact"], "joined_at": ["gte", "lte"], "points": ["gte", "lte"]}
+    search_fields = ["code", "user__email", "user__username", "user__first_name", "user__last_name"]
+    list_export = [
+        "code",
+        "email",
+        "level_name",
+        "points",
+        "lifetime_points",
+        "balance_cents",
+        "joined_at",
+    ]
+    export_filename = "members"
+    form_fields = ["level"]  # everything else changes through the ledgers, with a reason
+    copy_view_enabled = False
+    inspect_view_enabled = True
+
+    def get_queryset(self, request):
+        return Member.objects.select_related("user", "level")
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(add_url_name=None, delete_url_name=None, **kwargs)
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(detail_url_name=self.get_url_name("detail"), **kwargs)
+
+    @property
+    def detail_view(self):
+        return self.construct_view(
+            MemberLedgersView,
+            index_url_name=self.get_url_name("index"),
+            detail_url_name=self.get_url_name("detail"),
+        )
+
+    @property
+    def scan_view(self):
+        return self.construct_view(
+            ScanView, index_url_name=self.get_url_name("index"), scan_url_name=self.get_url_name("scan")
+        )
+
+    def get_urlpatterns(self):
+        kept = [pattern for pattern in super().get_urlpatterns() if pattern.name not in ("add", "delete")]
+        return [
+            *kept,
+            path("<str:pk>/ledgers/", self.detail_view, name="detail"),
+            path("scan/", self.scan_view, name="scan"),
+        ]
+
+    def get_permissions_to_register(self):
+        return model_permissions(Member, ["view", "change", ADJUST_POINTS])
+
+
+class MemberLevelViewSet(ModelViewSet):
+    model = MemberLevel
+    icon = "pick"
+    menu_label = _("Member levels")
+    add_to_admin_menu = True
+    menu_order = 301
+    list_display = ["name", "threshold_points", "points_multiplier", "discount_percent", "free_shipping"]
+    form_fields = [
+        "name",
+        "badge",
+        "threshold_points",
+        "points_multiplier",
+        "discount_percent",
+        "free_shipping",
+        "monthly_coupon",
+        "benefits",
+    ]
+    copy_view_enabled = False
