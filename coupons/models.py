@@ -122,6 +122,8 @@ class CouponTemplate(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("coupon template")
+        # Checked by the admin's "Issue to a level" (coupons.admin).
+        permissions = [("issue_coupon", "Can issue coupons to every member of a level")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(total_quantity__isnull=True) | Q(issued_count__lte=models.F("total_quantity")),

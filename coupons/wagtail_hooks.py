@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 
 from core import registry
-from coupons.admin_views import CouponsGroup
+from coupons.admin import CouponsGroup
 from coupons.graphql.schema import VIEWER_FIELDS
 from coupons.selectors import coupon_count_for, coupons_for
 from coupons.tasks import SCHEDULED_JOBS

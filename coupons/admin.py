@@ -2,6 +2,15 @@
 level) and a read-only list of issued coupons. Each tenant's admin reads its own schema, so staff
 only ever see their brand's coupons.
 
+Every view states its permission (the coupon template's permission policy below):
+
+| screen | needs |
+|---|---|
+| coupon templates list | any of `coupons.view_coupontemplate`, `add_`, `change_` |
+| new template / edit template | `coupons.add_coupontemplate` / `coupons.change_coupontemplate` |
+| issue to a level | `coupons.issue_coupon` |
+| issued coupons list | `coupons.view_coupon` |
+
 Saves go through coupons.services, like every other write: the generic views' own save would
 write every column, `issued_count` included, with the value the form was loaded with.
 """
@@ -27,10 +36,16 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.log_actions import log
+from wagtail.permissions import register_permission_policy
 
+from core.admin import ModelAndCustomPermissionPolicy, model_permissions
 from coupons import services
 from coupons.models import Coupon, CouponTemplate
 from members.models import MemberLevel
+
+ISSUE_COUPON = "issue_coupon"  # coupons.issue_coupon (CouponTemplate.Meta.permissions)
+
+register_permission_policy(CouponTemplate, ModelAndCustomPermissionPolicy(CouponTemplate))
 
 # --- Coupon templates -----------------------------------------------------------------------
 
@@ -66,6 +81,8 @@ class CouponTemplateEditView(SavedThroughServiceMixin, generic.EditView):
 
 
 class CouponTemplateIndexView(generic.IndexView):
+    # Staff who may only issue coupons find the template to issue here.
+    any_permission_required = [*generic.IndexView.any_permission_required, ISSUE_COUPON]
     issue_url_name = None
 
     def get_base_queryset(self):
@@ -73,7 +90,7 @@ class CouponTemplateIndexView(generic.IndexView):
 
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
-        if self.issue_url_name and self.user_has_permission("change"):
+        if self.issue_url_name and self.user_has_permission(ISSUE_COUPON):
             buttons.append(
                 MenuItem(
                     _("Issue to a level"),
@@ -104,7 +121,7 @@ class IssueToLevelView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormVi
     """Give one coupon of a template to every member of a level (services.issue_coupon_to_level)."""
 
     model = CouponTemplate
-    permission_required = "change"
+    permission_required = ISSUE_COUPON
     form_class = IssueToLevelForm
     template_name = "coupons/admin/issue_to_level.html"
     header_icon = "tag"
@@ -223,6 +240,10 @@ class CouponTemplateViewSet(ModelViewSet):
         kept = [pattern for pattern in super().get_urlpatterns() if pattern.name != "delete"]
         return [*kept, path("issue/<int:pk>/", self.issue_view, name="issue")]
 
+    def get_permissions_to_register(self):
+        # No delete (templates are switched off); "view" lets staff look without changing anything.
+        return model_permissions(CouponTemplate, ["add", "change", "view", ISSUE_COUPON])
+
 
 # --- Issued coupons (read only) -------------------------------------------------------------
 
@@ -254,6 +275,8 @@ class CouponFilterSet(WagtailFilterSet):
 
 
 class CouponIndexView(generic.IndexView):
+    any_permission_required = ["view"]  # the only thing anyone does here
+
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("template", "member__user")
 
@@ -301,6 +324,9 @@ class CouponViewSet(ModelViewSet):
         return [
             pattern for pattern in super().get_urlpatterns() if pattern.name in ("index", "index_results")
         ]
+
+    def get_permissions_to_register(self):
+        return model_permissions(Coupon, ["view"])
 
 
 class CouponsGroup(ModelViewSetGroup):
