@@ -11,8 +11,9 @@ from conftest import committed_tenant, run_in_threads
 from core.models import OutboxEvent
 from coupons import services
 from coupons.models import Coupon, CouponTemplate
-from coupons.tests.factories import make_member, make_template
+from coupons.tests.factories import CouponTemplateFactory
 from members.models import Member
+from members.tests.factories import MemberFactory
 
 THREADS = 50
 
@@ -23,9 +24,11 @@ def race_tenant(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), committed_tenant("coupons") as provisioned:
         schema = provisioned.tenant.schema_name
         with schema_context(schema):
-            members = [make_member(f"racer{i}") for i in range(THREADS)]
-            contested = services.issue_coupon(make_template(name="Contested"), members[0], acting_user=None)
-            scarce = make_template(name="Last five", total_quantity=5, claimable=True)
+            members = [MemberFactory(user__username=f"racer{i}") for i in range(THREADS)]
+            contested = services.issue_coupon(
+                CouponTemplateFactory(name="Contested"), members[0], acting_user=None
+            )
+            scarce = CouponTemplateFactory(name="Last five", total_quantity=5, claimable=True)
         yield schema, [m.pk for m in members], contested.code, scarce.pk
         connection.set_schema_to_public()
 
@@ -81,7 +84,7 @@ def test_one_member_clicking_claim_many_times_at_once_gets_their_limit(race_tena
     schema, member_pks, _code, _scarce = race_tenant
     with django_db_blocker.unblock(), schema_context(schema):
         now = timezone.now()
-        template = make_template(
+        template = CouponTemplateFactory(
             name="Two each", per_member_limit=2, claimable=True, valid_until=now + timedelta(days=3)
         )
 

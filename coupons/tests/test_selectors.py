@@ -7,20 +7,25 @@ from django.utils import timezone
 
 from coupons import selectors, services
 from coupons.models import Coupon
-from coupons.tests.factories import make_levels, make_member, make_template
+from coupons.tests.factories import CouponTemplateFactory
+from members.tests.factories import MemberFactory, MemberLevelFactory, MemberRowFactory
 
 
 @pytest.fixture
 def levels(make_tenant, in_tenant):
     with in_tenant(make_tenant("lumen").tenant):
-        yield make_levels()
+        yield (
+            MemberLevelFactory(name="Silver", threshold_points=0),
+            MemberLevelFactory(name="Gold", threshold_points=2000),
+            MemberLevelFactory(name="Black", threshold_points=8000),
+        )
 
 
 def test_coupons_are_split_into_usable_used_and_expired_in_one_query(levels, django_assert_num_queries):
-    member, other = make_member("mei"), make_member("other")
+    member, other = MemberFactory(user__username="mei"), MemberFactory(user__username="other")
     now = timezone.now()
-    template = make_template(name="Coffee", per_member_limit=5, valid_until=now + timedelta(days=30))
-    soon = make_template(name="Soon", valid_until=now + timedelta(days=2))
+    template = CouponTemplateFactory(name="Coffee", per_member_limit=5, valid_until=now + timedelta(days=30))
+    soon = CouponTemplateFactory(name="Soon", valid_until=now + timedelta(days=2))
     later = services.issue_coupon(template, member, acting_user=None)
     first_to_expire = services.issue_coupon(soon, member, acting_user=None)
     used = services.issue_coupon(template, member, acting_user=None)
@@ -46,19 +51,19 @@ def test_coupons_are_split_into_usable_used_and_expired_in_one_query(levels, dja
 
 def test_claimable_templates_follow_level_limit_stock_and_dates(levels, django_assert_num_queries):
     silver, gold, _black = levels
-    member = make_member(level=silver)
+    member = MemberRowFactory(level=silver)
     now = timezone.now()
-    for_all = make_template(name="For all", claimable=True)
-    make_template(name="Gold only", claimable=True, levels=[gold])
-    silver_too = make_template(name="Silver and Gold", claimable=True, levels=[silver, gold])
-    make_template(name="Not claimable", claimable=False)
-    make_template(name="Switched off", claimable=True, is_active=False)
-    make_template(
+    for_all = CouponTemplateFactory(name="For all", claimable=True)
+    CouponTemplateFactory(name="Gold only", claimable=True, levels=[gold])
+    silver_too = CouponTemplateFactory(name="Silver and Gold", claimable=True, levels=[silver, gold])
+    CouponTemplateFactory(name="Not claimable", claimable=False)
+    CouponTemplateFactory(name="Switched off", claimable=True, is_active=False)
+    CouponTemplateFactory(
         name="Ended", claimable=True, valid_from=now - timedelta(days=9), valid_until=now - timedelta(days=1)
     )
-    sold_out = make_template(name="Sold out", claimable=True, total_quantity=1)
-    services.issue_coupon(sold_out, make_member(), acting_user=None)
-    held = make_template(name="Already held", claimable=True)
+    sold_out = CouponTemplateFactory(name="Sold out", claimable=True, total_quantity=1)
+    services.issue_coupon(sold_out, MemberFactory(), acting_user=None)
+    held = CouponTemplateFactory(name="Already held", claimable=True)
     services.claim_coupon(held, member)
 
     with django_assert_num_queries(1):

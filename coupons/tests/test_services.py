@@ -11,7 +11,8 @@ from core.models import OutboxEvent
 from coupons import selectors, services
 from coupons.models import CODE_ALPHABET, Coupon, CouponTemplate
 from coupons.services import CouponError
-from coupons.tests.factories import make_levels, make_member, make_template
+from coupons.tests.factories import CouponTemplateFactory
+from members.tests.factories import MemberFactory, MemberLevelFactory, MemberRowFactory
 
 
 def when(moment):
@@ -27,7 +28,12 @@ def tenant(make_tenant, in_tenant):
 
 @pytest.fixture
 def levels(tenant):
-    return make_levels()
+    """Silver (everyone starts here), Gold and Black, like a typical programme."""
+    return (
+        MemberLevelFactory(name="Silver", threshold_points=0),
+        MemberLevelFactory(name="Gold", threshold_points=2000),
+        MemberLevelFactory(name="Black", threshold_points=8000),
+    )
 
 
 def redeem(code, member, total=10_000, order="A-1001"):
@@ -50,8 +56,8 @@ def assert_unused(coupon):
 
 
 def test_issue_then_redeem_a_fixed_amount(levels, django_capture_on_commit_callbacks):
-    member = make_member("mei")
-    template = make_template(name="¥5 off", amount_cents=500, minimum_spend_cents=2000)
+    member = MemberFactory(user__username="mei")
+    template = CouponTemplateFactory(name="¥5 off", amount_cents=500, minimum_spend_cents=2000)
     with django_capture_on_commit_callbacks(execute=True):
         coupon = services.issue_coupon(template, member, acting_user=None)
 
@@ -88,38 +94,38 @@ def test_issue_then_redeem_a_fixed_amount(levels, django_capture_on_commit_callb
 
 
 def test_a_fixed_amount_never_takes_off_more_than_the_order(levels):
-    member = make_member()
-    template = make_template(amount_cents=5000, per_member_limit=1)
+    member = MemberFactory()
+    template = CouponTemplateFactory(amount_cents=5000, per_member_limit=1)
     coupon = services.issue_coupon(template, member, acting_user=None)
     assert redeem(coupon.code, member, total=3000).discount_cents == 3000
 
 
 @pytest.mark.parametrize(("total", "discount"), [(1999, 299), (10_000, 1500), (6, 0), (0, 0)])
 def test_a_percentage_is_rounded_down(levels, total, discount):
-    member = make_member()
-    template = make_template(name="15% off", kind="percent", amount_cents=None, percent=15)
+    member = MemberFactory()
+    template = CouponTemplateFactory(name="15% off", kind="percent", percent=15)
     coupon = services.issue_coupon(template, member, acting_user=None)
     assert redeem(coupon.code, member, total=total).discount_cents == discount
 
 
 def test_a_free_item_takes_nothing_off_and_names_the_item(levels):
-    member = make_member()
-    template = make_template(name="Free latte", kind="free_item", amount_cents=None, free_item="Latte")
+    member = MemberFactory()
+    template = CouponTemplateFactory(name="Free latte", kind="free_item", free_item="Latte")
     coupon = services.issue_coupon(template, member, acting_user=None)
     redemption = redeem(coupon.code, member, total=4500)
     assert (redemption.discount_cents, redemption.free_item) == (0, "Latte")
 
 
 def test_a_code_can_be_typed_in_lower_case_with_spaces_and_dashes(levels):
-    member = make_member()
-    coupon = services.issue_coupon(make_template(), member, acting_user=None)
+    member = MemberFactory()
+    coupon = services.issue_coupon(CouponTemplateFactory(), member, acting_user=None)
     typed = f" {coupon.code[:5].lower()}-{coupon.code[5:].lower()} "
     assert redeem(typed, member).coupon.pk == coupon.pk
 
 
 def test_retrying_the_same_order_returns_the_first_redemption(levels):
-    member = make_member()
-    coupon = services.issue_coupon(make_template(amount_cents=800), member, acting_user=None)
+    member = MemberFactory()
+    coupon = services.issue_coupon(CouponTemplateFactory(amount_cents=800), member, acting_user=None)
     first = redeem(coupon.code, member, total=5000, order="A-7")
     coupon.refresh_from_db()
     used_at = coupon.redeemed_at
@@ -130,15 +136,15 @@ def test_retrying_the_same_order_returns_the_first_redemption(levels):
 
 
 def test_claiming_a_claimable_template_records_the_member_as_issuer(levels):
-    member = make_member()
-    template = make_template(claimable=True)
+    member = MemberFactory()
+    template = CouponTemplateFactory(claimable=True)
     coupon = services.claim_coupon(template, member)
     assert (coupon.member, coupon.issued_by_id) == (member, member.user_id)
 
 
 def test_issuing_again_with_the_same_key_returns_the_first_coupon(levels):
-    member = make_member()
-    template = make_template(per_member_limit=3)
+    member = MemberFactory()
+    template = CouponTemplateFactory(per_member_limit=3)
     first = services.issue_coupon(template, member, acting_user=None, idempotency_key="birthday-2025")
     again = services.issue_coupon(template, member, acting_user=None, idempotency_key="birthday-2025")
     assert again.pk == first.pk
@@ -148,9 +154,9 @@ def test_issuing_again_with_the_same_key_returns_the_first_coupon(levels):
 
 def test_issue_to_a_level_reports_who_got_one_and_why_not(levels):
     silver, gold, _black = levels
-    gold_members = [make_member(f"gold{i}", level=gold) for i in range(3)]
-    make_member("silver1", level=silver)
-    template = make_template(name="Gold gift")
+    gold_members = [MemberRowFactory(user__username=f"gold{i}", level=gold) for i in range(3)]
+    MemberRowFactory(user__username="silver1", level=silver)
+    template = CouponTemplateFactory(name="Gold gift")
     services.issue_coupon(template, gold_members[0], acting_user=None)  # already has their one
 
     report = services.issue_coupon_to_level(template, gold, acting_user=None, idempotency_key="may")
@@ -172,8 +178,8 @@ def test_issue_to_a_level_reports_who_got_one_and_why_not(levels):
 
 
 def test_issue_to_a_segment_stops_at_the_total_quantity(levels):
-    members = [make_member(f"fan{i}") for i in range(3)]
-    template = make_template(name="Launch gift", total_quantity=2)
+    members = [MemberFactory(user__username=f"fan{i}") for i in range(3)]
+    template = CouponTemplateFactory(name="Launch gift", total_quantity=2)
     segment = type(members[0]).objects.filter(user__username__startswith="fan")
     report = services.issue_coupon_to_members(template, segment, acting_user=None)
     assert (report.issued, dict(report.skipped)) == (2, {"All 2 of “Launch gift” have been given out.": 1})
@@ -185,8 +191,8 @@ def test_issue_to_a_segment_stops_at_the_total_quantity(levels):
 
 
 def test_an_unknown_code_is_refused(levels):
-    member = make_member()
-    coupon = services.issue_coupon(make_template(), member, acting_user=None)
+    member = MemberFactory()
+    coupon = services.issue_coupon(CouponTemplateFactory(), member, acting_user=None)
     with pytest.raises(CouponError) as refusal:
         redeem("NOSUCH2345", member)
     assert str(refusal.value) == "No coupon with the code NOSUCH2345."
@@ -194,8 +200,8 @@ def test_an_unknown_code_is_refused(levels):
 
 
 def test_another_members_coupon_is_refused(levels):
-    owner, other = make_member("owner"), make_member("other")
-    coupon = services.issue_coupon(make_template(), owner, acting_user=None)
+    owner, other = MemberFactory(user__username="owner"), MemberFactory(user__username="other")
+    coupon = services.issue_coupon(CouponTemplateFactory(), owner, acting_user=None)
     with pytest.raises(CouponError) as refusal:
         redeem(coupon.code, other)
     assert str(refusal.value) == f"The coupon {coupon.code} belongs to another member."
@@ -203,8 +209,8 @@ def test_another_members_coupon_is_refused(levels):
 
 
 def test_a_used_coupon_is_refused_for_another_order(levels):
-    member = make_member()
-    coupon = services.issue_coupon(make_template(amount_cents=500), member, acting_user=None)
+    member = MemberFactory()
+    coupon = services.issue_coupon(CouponTemplateFactory(amount_cents=500), member, acting_user=None)
     redeem(coupon.code, member, order="A-1")
     coupon.refresh_from_db()
     used_at = coupon.redeemed_at
@@ -220,8 +226,8 @@ def test_a_used_coupon_is_refused_for_another_order(levels):
 
 
 def test_an_expired_coupon_is_refused_and_shown_as_expired(levels):
-    member = make_member()
-    coupon = services.issue_coupon(make_template(), member, acting_user=None)
+    member = MemberFactory()
+    coupon = services.issue_coupon(CouponTemplateFactory(), member, acting_user=None)
     yesterday = timezone.now() - timedelta(days=1)
     Coupon.objects.filter(pk=coupon.pk).update(expires_at=yesterday)  # time passes
     with pytest.raises(CouponError) as refusal:
@@ -232,9 +238,9 @@ def test_an_expired_coupon_is_refused_and_shown_as_expired(levels):
 
 
 def test_a_coupon_before_its_start_is_refused(levels):
-    member = make_member()
+    member = MemberFactory()
     starts = timezone.now() + timedelta(days=2)
-    template = make_template(valid_from=starts, valid_until=starts + timedelta(days=7))
+    template = CouponTemplateFactory(valid_from=starts, valid_until=starts + timedelta(days=7))
     coupon = services.issue_coupon(template, member, acting_user=None)  # handed out ahead of the campaign
     with pytest.raises(CouponError) as refusal:
         redeem(coupon.code, member)
@@ -243,8 +249,8 @@ def test_a_coupon_before_its_start_is_refused(levels):
 
 
 def test_an_order_below_the_minimum_spend_is_refused(levels):
-    member = make_member()
-    coupon = services.issue_coupon(make_template(minimum_spend_cents=5000), member, acting_user=None)
+    member = MemberFactory()
+    coupon = services.issue_coupon(CouponTemplateFactory(minimum_spend_cents=5000), member, acting_user=None)
     with pytest.raises(CouponError) as refusal:
         redeem(coupon.code, member, total=4999)
     assert (
@@ -267,8 +273,8 @@ def test_an_order_below_the_minimum_spend_is_refused(levels):
     ],
 )
 def test_bad_order_input_is_refused(levels, total, order, message):
-    member = make_member()
-    coupon = services.issue_coupon(make_template(), member, acting_user=None)
+    member = MemberFactory()
+    coupon = services.issue_coupon(CouponTemplateFactory(), member, acting_user=None)
     with pytest.raises(CouponError) as refusal:
         redeem(coupon.code, member, total=total, order=order)
     assert str(refusal.value) == message
@@ -285,8 +291,8 @@ def assert_nothing_issued(template, issued_before=0, coupons_before=0):
 
 
 def test_the_per_member_limit_is_kept(levels):
-    member = make_member()
-    template = make_template(name="Two-timer", per_member_limit=2)
+    member = MemberFactory()
+    template = CouponTemplateFactory(name="Two-timer", per_member_limit=2)
     services.issue_coupon(template, member, acting_user=None)
     services.issue_coupon(template, member, acting_user=None)
     with pytest.raises(CouponError) as refusal:
@@ -297,8 +303,8 @@ def test_the_per_member_limit_is_kept(levels):
 
 
 def test_a_used_coupon_still_counts_towards_the_limit(levels):
-    member = make_member()
-    template = make_template(name="Once")
+    member = MemberFactory()
+    template = CouponTemplateFactory(name="Once")
     coupon = services.issue_coupon(template, member, acting_user=None)
     redeem(coupon.code, member)
     with pytest.raises(CouponError, match="Each member can get “Once” 1 time"):
@@ -307,54 +313,54 @@ def test_a_used_coupon_still_counts_towards_the_limit(levels):
 
 def test_a_level_restriction_is_kept(levels):
     silver, gold, black = levels
-    template = make_template(name="Gold gift", levels=[gold, black])
-    member = make_member(level=silver)
+    template = CouponTemplateFactory(name="Gold gift", levels=[gold, black])
+    member = MemberRowFactory(level=silver)
     with pytest.raises(CouponError) as refusal:
         services.issue_coupon(template, member, acting_user=None)
     assert str(refusal.value) == "“Gold gift” is only for Gold, Black members."
     assert_nothing_issued(template)
-    assert services.issue_coupon(template, make_member(level=gold), acting_user=None).pk
+    assert services.issue_coupon(template, MemberRowFactory(level=gold), acting_user=None).pk
 
 
 def test_an_inactive_template_is_not_issued(levels):
-    template = make_template(name="Old offer", is_active=False)
+    template = CouponTemplateFactory(name="Old offer", is_active=False)
     with pytest.raises(CouponError) as refusal:
-        services.issue_coupon(template, make_member(), acting_user=None)
+        services.issue_coupon(template, MemberFactory(), acting_user=None)
     assert str(refusal.value) == "“Old offer” is not being given out at the moment."
     assert_nothing_issued(template)
 
 
 def test_an_ended_template_is_not_issued(levels):
     ended = timezone.now() - timedelta(hours=1)
-    template = make_template(name="Spring", valid_from=ended - timedelta(days=30), valid_until=ended)
+    template = CouponTemplateFactory(name="Spring", valid_from=ended - timedelta(days=30), valid_until=ended)
     with pytest.raises(CouponError) as refusal:
-        services.issue_coupon(template, make_member(), acting_user=None)
+        services.issue_coupon(template, MemberFactory(), acting_user=None)
     assert str(refusal.value) == f"“Spring” ended on {when(ended)}."
     assert_nothing_issued(template)
 
 
 def test_a_sold_out_template_is_not_issued(levels):
-    template = make_template(name="Last one", total_quantity=1)
-    services.issue_coupon(template, make_member(), acting_user=None)
+    template = CouponTemplateFactory(name="Last one", total_quantity=1)
+    services.issue_coupon(template, MemberFactory(), acting_user=None)
     with pytest.raises(CouponError) as refusal:
-        services.issue_coupon(template, make_member(), acting_user=None)
+        services.issue_coupon(template, MemberFactory(), acting_user=None)
     assert str(refusal.value) == "All 1 of “Last one” have been given out."
     template.refresh_from_db()
     assert (template.issued_count, Coupon.objects.count()) == (1, 1)
 
 
 def test_the_callers_stale_copy_of_a_template_does_not_matter(levels):
-    template = make_template(name="Flash")
+    template = CouponTemplateFactory(name="Flash")
     CouponTemplate.objects.filter(pk=template.pk).update(is_active=False)  # switched off in the admin
     with pytest.raises(CouponError, match="is not being given out"):
-        services.issue_coupon(template, make_member(), acting_user=None)  # `template` still says active
+        services.issue_coupon(template, MemberFactory(), acting_user=None)  # `template` still says active
     assert_nothing_issued(template)
 
 
 def test_members_cannot_claim_a_template_the_brand_gives_out(levels):
-    template = make_template(name="Staff only", claimable=False)
+    template = CouponTemplateFactory(name="Staff only", claimable=False)
     with pytest.raises(CouponError) as refusal:
-        services.claim_coupon(template, make_member())
+        services.claim_coupon(template, MemberFactory())
     assert str(refusal.value) == "“Staff only” cannot be claimed; the brand gives it out."
     assert_nothing_issued(template)
 
@@ -398,16 +404,19 @@ def test_bad_templates_are_refused_with_the_field_to_fix(tenant, fields, errors)
 
 
 def test_a_template_keeps_only_its_kinds_value(tenant):
-    template = make_template(kind="percent", percent=20, amount_cents=500, free_item="Mug")
+    template = services.save_coupon_template(
+        CouponTemplateFactory.build(kind="percent", percent=20, amount_cents=500, free_item="Mug"),
+        acting_user=None,
+    )
     template.refresh_from_db()
     assert (template.amount_cents, template.percent, template.free_item) == (None, 20, "")
 
 
 def test_saving_a_stale_template_keeps_the_real_issued_count(levels):
-    template = make_template(name="Offer", total_quantity=10)
+    template = CouponTemplateFactory(name="Offer", total_quantity=10)
     stale = CouponTemplate.objects.get(pk=template.pk)  # an admin opens the edit form
-    services.issue_coupon(template, make_member(), acting_user=None)
-    services.issue_coupon(template, make_member(), acting_user=None)
+    services.issue_coupon(template, MemberFactory(), acting_user=None)
+    services.issue_coupon(template, MemberFactory(), acting_user=None)
     stale.name = "Offer (renamed)"
     services.save_coupon_template(stale, acting_user=None)
     template.refresh_from_db()
@@ -424,8 +433,8 @@ def test_saving_a_stale_template_keeps_the_real_issued_count(levels):
 
 
 def test_the_database_refuses_overselling_and_a_redeemed_coupon_without_a_date(levels):
-    template = make_template(total_quantity=1)
-    coupon = services.issue_coupon(template, make_member(), acting_user=None)
+    template = CouponTemplateFactory(total_quantity=1)
+    coupon = services.issue_coupon(template, MemberFactory(), acting_user=None)
     with pytest.raises(IntegrityError), transaction.atomic():
         CouponTemplate.objects.filter(pk=template.pk).update(issued_count=2)
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -435,10 +444,10 @@ def test_the_database_refuses_overselling_and_a_redeemed_coupon_without_a_date(l
 
 
 def test_expiring_coupons_lists_unused_ones_ending_soon(levels):
-    member = make_member()
+    member = MemberFactory()
     now = timezone.now()
-    soon = make_template(name="Soon", valid_until=now + timedelta(days=3), per_member_limit=2)
-    later = make_template(name="Later", valid_until=now + timedelta(days=20))
+    soon = CouponTemplateFactory(name="Soon", valid_until=now + timedelta(days=3), per_member_limit=2)
+    later = CouponTemplateFactory(name="Later", valid_until=now + timedelta(days=20))
     ending = services.issue_coupon(soon, member, acting_user=None)
     used = services.issue_coupon(soon, member, acting_user=None)
     redeem(used.code, member)

@@ -8,10 +8,13 @@ from django.contrib.messages import get_messages
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
+from accounts.tests.factories import UserFactory
 from core.models import OutboxEvent
+from coupons import services
 from coupons.blocks import CouponClaimBlock
 from coupons.models import Coupon, CouponTemplate
-from coupons.tests.factories import make_levels, make_member, make_template
+from coupons.tests.factories import CouponTemplateFactory
+from members.tests.factories import MemberFactory, MemberLevelFactory, MemberRowFactory
 
 HOST = "lumen.localhost"
 
@@ -20,7 +23,11 @@ HOST = "lumen.localhost"
 def lumen(make_tenant, in_tenant):
     tenant = make_tenant("lumen", default_language="en").tenant
     with in_tenant(tenant):
-        levels = make_levels()
+        levels = (
+            MemberLevelFactory(name="Silver", threshold_points=0),
+            MemberLevelFactory(name="Gold", threshold_points=2000),
+            MemberLevelFactory(name="Black", threshold_points=8000),
+        )
     return tenant, levels
 
 
@@ -62,9 +69,9 @@ def test_the_block_is_personal_and_lists_only_claimable_templates(lumen, in_tena
     tenant, _levels = lumen
     assert CouponClaimBlock._meta_class.personal is True
     with in_tenant(tenant):
-        claimable = make_template(name="Welcome gift", claimable=True)
-        off = make_template(name="Old gift", claimable=True, is_active=False)
-        make_template(name="Staff only", claimable=False)
+        claimable = CouponTemplateFactory(name="Welcome gift", claimable=True)
+        off = CouponTemplateFactory(name="Old gift", claimable=True, is_active=False)
+        CouponTemplateFactory(name="Staff only", claimable=False)
         choices = [
             (value, str(label)) for value, label in CouponClaimBlock().child_blocks["coupon"].field.choices
         ]
@@ -78,7 +85,7 @@ def test_the_block_is_personal_and_lists_only_claimable_templates(lumen, in_tena
 def test_anonymous_visitors_are_invited_to_sign_up(lumen, in_tenant):
     tenant, _levels = lumen
     with in_tenant(tenant):
-        template = make_template(
+        template = CouponTemplateFactory(
             name="Welcome gift", claimable=True, amount_cents=1000, minimum_spend_cents=5000
         )
         html = render_block(template, None)
@@ -92,17 +99,17 @@ def test_anonymous_visitors_are_invited_to_sign_up(lumen, in_tenant):
 def test_members_see_a_claim_button_or_why_they_cannot_claim(lumen, in_tenant, django_assert_num_queries):
     tenant, (silver, gold, _black) = lumen
     with in_tenant(tenant):
-        template = make_template(name="Welcome gift", claimable=True)
-        gold_only = make_template(name="Gold gift", claimable=True, levels=[gold])
-        member = make_member("mei", level=silver)
+        template = CouponTemplateFactory(name="Welcome gift", claimable=True)
+        gold_only = CouponTemplateFactory(name="Gold gift", claimable=True, levels=[gold])
+        member = MemberRowFactory(user__username="mei", level=silver)
         user = get_user_model().objects.get(pk=member.user_id)
         # The visitor's member row, the template, its levels, what they hold: 4, whatever the data.
         with django_assert_num_queries(4):
             can_claim = render_block(template, user)
         wrong_level = render_block(gold_only, member.user)
-        Coupon.objects.create(template=template, member=member, expires_at=template.valid_until)
+        services.issue_coupon(template, member, acting_user=None)
         holding = render_block(template, member.user)
-        staff = get_user_model().objects.create_user("clerk", "clerk@example.com")
+        staff = UserFactory(username="clerk")
         not_a_member = render_block(template, staff)
     assert f'<form method="post" action="/account/coupons/claim/{template.pk}/">' in can_claim
     assert 'name="next" value="/offers/"' in can_claim
@@ -119,8 +126,8 @@ def test_the_block_shows_the_result_of_a_claim(lumen, in_tenant):
 
     tenant, _levels = lumen
     with in_tenant(tenant):
-        template = make_template(name="Welcome gift", claimable=True)
-        member = make_member("mei")
+        template = CouponTemplateFactory(name="Welcome gift", claimable=True)
+        member = MemberFactory(user__username="mei")
         request = RequestFactory().get("/offers/", HTTP_HOST=HOST)
         request._messages = CookieStorage(request)
         messages.success(request, "“Welcome gift” is yours.", extra_tags="coupon")
@@ -152,8 +159,8 @@ def test_a_member_claims_from_the_block_and_goes_back_to_the_page(
 ):
     tenant, _levels = lumen
     with in_tenant(tenant):
-        template = make_template(name="Welcome gift", claimable=True, per_member_limit=3)
-        member = make_member("mei")
+        template = CouponTemplateFactory(name="Welcome gift", claimable=True, per_member_limit=3)
+        member = MemberFactory(user__username="mei")
     client = logged_in_client(in_tenant, tenant, member.user)
     url = f"/account/coupons/claim/{template.pk}/"
     data = {"next": "/offers/", "claim_key": "k1"}
@@ -176,8 +183,8 @@ def test_a_member_claims_from_the_block_and_goes_back_to_the_page(
 def test_a_refused_claim_says_why_and_changes_nothing(lumen, in_tenant):
     tenant, _levels = lumen
     with in_tenant(tenant):
-        template = make_template(name="Staff only", claimable=False)
-        member = make_member("mei")
+        template = CouponTemplateFactory(name="Staff only", claimable=False)
+        member = MemberFactory(user__username="mei")
     client = logged_in_client(in_tenant, tenant, member.user)
     response = client.post(f"/account/coupons/claim/{template.pk}/", {"next": "/offers/"}, HTTP_HOST=HOST)
     assert (response.status_code, response["Location"]) == (302, "/offers/")
@@ -191,8 +198,8 @@ def test_a_refused_claim_says_why_and_changes_nothing(lumen, in_tenant):
 def test_claiming_needs_a_logged_in_member_a_post_and_a_csrf_token(lumen, in_tenant):
     tenant, _levels = lumen
     with in_tenant(tenant):
-        template = make_template(claimable=True)
-        member = make_member("mei")
+        template = CouponTemplateFactory(claimable=True)
+        member = MemberFactory(user__username="mei")
     url = f"/account/coupons/claim/{template.pk}/"
 
     anonymous = Client().post(url, HTTP_HOST=HOST)
@@ -213,9 +220,9 @@ def test_a_member_of_tenant_b_cannot_claim_tenant_a_templates(lumen, make_tenant
     tenant_a, _levels = lumen
     tenant_b = make_tenant("bravo", default_language="en").tenant
     with in_tenant(tenant_a):
-        template = make_template(name="Lumen only", claimable=True)
+        template = CouponTemplateFactory(name="Lumen only", claimable=True)
     with in_tenant(tenant_b):
-        member_b = make_member("bo")
+        member_b = MemberFactory(user__username="bo")
     client = logged_in_client(in_tenant, tenant_b, member_b.user)
     response = client.post(f"/account/coupons/claim/{template.pk}/", HTTP_HOST="bravo.localhost")
     assert messages_of(response) == ["This coupon no longer exists."]
@@ -231,8 +238,8 @@ def test_a_member_of_tenant_b_cannot_claim_tenant_a_templates(lumen, make_tenant
 def test_the_admin_lists_and_searches_templates(lumen, in_tenant):
     tenant, _levels = lumen
     with in_tenant(tenant):
-        make_template(name="Spring coffee", total_quantity=100)
-        make_template(name="Autumn cake")
+        CouponTemplateFactory(name="Spring coffee", total_quantity=100)
+        CouponTemplateFactory(name="Autumn cake")
     client = admin_client(in_tenant, tenant, HOST)
     listing = client.get("/admin/coupons/templates/", HTTP_HOST=HOST)
     html = listing.content.decode()
@@ -319,10 +326,10 @@ def test_the_admin_shows_bad_input_on_the_form_and_saves_nothing(lumen, in_tenan
 def test_the_admin_issues_a_template_to_a_level(lumen, in_tenant):
     tenant, (silver, gold, _black) = lumen
     with in_tenant(tenant):
-        template = make_template(name="Gold gift")
+        template = CouponTemplateFactory(name="Gold gift")
         for i in range(3):
-            make_member(f"gold{i}", level=gold)
-        make_member("silver0", level=silver)
+            MemberRowFactory(user__username=f"gold{i}", level=gold)
+        MemberRowFactory(user__username="silver0", level=silver)
     client = admin_client(in_tenant, tenant, HOST)
     url = f"/admin/coupons/templates/issue/{template.pk}/"
     form = client.get(url, HTTP_HOST=HOST)
@@ -345,10 +352,8 @@ def test_the_admin_issues_a_template_to_a_level(lumen, in_tenant):
 def test_the_admin_lists_issued_coupons_by_status(lumen, in_tenant):
     tenant, _levels = lumen
     with in_tenant(tenant):
-        from coupons import services
-
-        template = make_template(name="Coffee", per_member_limit=3)
-        member = make_member("mei")
+        template = CouponTemplateFactory(name="Coffee", per_member_limit=3)
+        member = MemberFactory(user__username="mei")
         usable = services.issue_coupon(template, member, acting_user=None)
         expired = services.issue_coupon(template, member, acting_user=None)
         Coupon.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(days=1))
@@ -368,10 +373,8 @@ def test_tenant_b_admin_does_not_see_tenant_a_coupons(lumen, make_tenant, in_ten
     tenant_a, _levels = lumen
     tenant_b = make_tenant("bravo", default_language="en").tenant
     with in_tenant(tenant_a):
-        from coupons import services
-
-        template = make_template(name="Lumen secret offer")
-        coupon = services.issue_coupon(template, make_member("mei"), acting_user=None)
+        template = CouponTemplateFactory(name="Lumen secret offer")
+        coupon = services.issue_coupon(template, MemberFactory(user__username="mei"), acting_user=None)
     client = admin_client(in_tenant, tenant_b, "bravo.localhost")
     templates = client.get("/admin/coupons/templates/", HTTP_HOST="bravo.localhost")
     assert templates.status_code == 200
@@ -399,7 +402,7 @@ def page_with_claim_block(lumen, in_tenant):
     block = HomePage._meta.get_field("body").stream_block.child_blocks["coupon_claim"]
     assert type(block) is CouponClaimBlock
     with in_tenant(tenant):
-        template = make_template(name="Welcome gift", claimable=True)
+        template = CouponTemplateFactory(name="Welcome gift", claimable=True)
         home = HomePage.objects.get()
         home.body = [
             ("coupon_claim", block.to_python({"coupon": str(template.pk), "heading": "", "text": ""}))
@@ -411,7 +414,7 @@ def page_with_claim_block(lumen, in_tenant):
 def test_a_member_claims_from_a_real_page_with_csrf_checks_on(page_with_claim_block, in_tenant):
     tenant, template = page_with_claim_block
     with in_tenant(tenant):
-        member = make_member("mei")
+        member = MemberFactory(user__username="mei")
     client = Client(enforce_csrf_checks=True)
     with in_tenant(tenant):
         client.force_login(member.user, backend="django.contrib.auth.backends.ModelBackend")

@@ -211,12 +211,12 @@ def test_viewer_lists_coupons_with_their_status(lumen, in_tenant, client):
 
     from django.utils import timezone
 
-    from coupons.models import CouponTemplate
     from coupons.services import issue_coupon
+    from coupons.tests.factories import CouponTemplateFactory
 
     with in_tenant(lumen):
         member = MemberFactory(user__username="mei")
-        template = CouponTemplate.objects.create(
+        template = CouponTemplateFactory(
             name="Free latte",
             kind="free_item",
             free_item="Latte",
