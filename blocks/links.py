@@ -3,6 +3,7 @@
 import copy
 from contextvars import ContextVar
 
+from django.core.validators import URLValidator
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
 from grapple.helpers import register_streamfield_block
@@ -72,6 +73,19 @@ class LinkedPageChooserBlock(blocks.PageChooserBlock):
         return result
 
 
+def validate_link_url(value: str) -> None:
+    """A link goes to a web address, a path on the portal itself (`/account/`: views that are not
+    pages, and they keep working when the portal's domain changes), an e-mail or a phone number.
+    `//host/...` (another site that looks like a path) and every other scheme are refused."""
+    if not value:
+        return
+    if value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return
+    if value.startswith(("mailto:", "tel:")):
+        return
+    URLValidator(schemes=["http", "https"])(value)
+
+
 def link_href(values) -> str:
     page = values.get("page")
     if not page:
@@ -89,7 +103,13 @@ class LinkBlock(blocks.StructBlock):
         max_length=60, required=False, label=_("Text"), help_text=_("Defaults to the page's title.")
     )
     page = LinkedPageChooserBlock(required=False)
-    url = blocks.URLBlock(required=False, label=_("or URL"))
+    url = blocks.CharBlock(
+        required=False,
+        max_length=500,
+        validators=[validate_link_url],
+        label=_("or URL"),
+        help_text=_("A web address (https://...), a path on this portal (/account/), mailto: or tel:."),
+    )
 
     graphql_fields = [
         GraphQLString("link_text"),

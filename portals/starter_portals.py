@@ -25,7 +25,6 @@ from django.utils.safestring import mark_safe
 from wagtail.models import Page, Site
 
 from builder.models import HomePage, NavigationSettings, StandardPage
-from tenants.services import tenant_url
 from themes.models import BrandTheme
 
 
@@ -39,10 +38,6 @@ class Brand:
     contact_email: str = ""
     contact_phone: str = ""
     website: str = ""
-
-    def url(self, path: str) -> str:
-        """A full URL on the brand's portal, for links to views that are not pages (My account)."""
-        return tenant_url(self.domain) + path
 
     def words(self, copy: dict) -> dict:
         """`copy` in the brand's language (English when the language has none)."""
@@ -203,7 +198,7 @@ def build_member_mall(brand: Brand) -> "StarterPortal":
             ("rich_text", {"text": words["membership_text"]}),
             (
                 "buttons",
-                {"heading": "", "buttons": [button(url=brand.url(ACCOUNT), text=words["my_account"])]},
+                {"heading": "", "buttons": [button(url=ACCOUNT, text=words["my_account"])]},
             ),
         ],
     )
@@ -247,8 +242,8 @@ def build_member_mall(brand: Brand) -> "StarterPortal":
                 "heading": words["my_services"],
                 "links": [
                     {"icon": "member", "link": link(page=membership, text=words["membership"])},
-                    {"icon": "points", "link": link(url=brand.url(ACCOUNT), text=words["my_account"])},
-                    {"icon": "coupon", "link": link(url=brand.url(ACCOUNT), text=words["my_coupons"])},
+                    {"icon": "points", "link": link(url=ACCOUNT, text=words["my_account"])},
+                    {"icon": "coupon", "link": link(url=ACCOUNT, text=words["my_coupons"])},
                     {"icon": "help", "link": link(page=help_page, text=words["help"])},
                     {"icon": "phone", "link": link(page=contact, text=words["contact"])},
                 ],
@@ -273,7 +268,7 @@ def build_member_mall(brand: Brand) -> "StarterPortal":
             footer=[
                 (
                     words["about"],
-                    [link(page=membership), link(url=brand.url(ACCOUNT), text=words["my_account"])],
+                    [link(page=membership), link(url=ACCOUNT, text=words["my_account"])],
                 ),
                 (words["service"], [link(page=help_page), link(page=contact), *website_links(brand)]),
             ],
@@ -370,7 +365,7 @@ def build_service_desk(brand: Brand) -> "StarterPortal":
                 "heading": words["services"],
                 "links": [
                     {"icon": "help", "link": link(page=help_page, text=words["help"])},
-                    {"icon": "member", "link": link(url=brand.url(ACCOUNT), text=words["my_account"])},
+                    {"icon": "member", "link": link(url=ACCOUNT, text=words["my_account"])},
                     {"icon": "phone", "link": link(page=contact, text=words["contact"])},
                 ],
             },
@@ -393,7 +388,7 @@ def build_service_desk(brand: Brand) -> "StarterPortal":
             menu=[help_page, contact],
             footer=[
                 (words["help_column"], [link(page=help_page), link(page=contact), *website_links(brand)]),
-                (words["account_column"], [link(url=brand.url(ACCOUNT), text=words["my_account"])]),
+                (words["account_column"], [link(url=ACCOUNT, text=words["my_account"])]),
             ],
             footer_text=f"© {brand.name}",
         ),

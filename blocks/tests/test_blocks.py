@@ -107,6 +107,37 @@ def test_a_link_needs_exactly_one_target():
 
 
 @pytest.mark.parametrize(
+    "url",
+    [
+        "https://brand.example/about",
+        "http://brand.example",
+        "/account/",
+        "/help/#refunds",
+        "mailto:a@b.cn",
+        "tel:+864008201234",
+    ],
+)
+def test_a_link_may_go_to_the_web_a_path_on_the_portal_an_email_or_a_phone(url):
+    link = LinkBlock()
+    assert link.clean(link.to_python({"link_text": "Go", "url": url}))["url"] == url
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "//other-brand.example/phish",
+        "javascript:alert(1)",
+        "ftp://files.example/x",
+        "account/",
+        "/\\evil.example",
+    ],
+)
+def test_a_link_to_another_kind_of_address_is_refused(url):
+    error = errors_of(LinkBlock(), {"link_text": "Go", "url": url})
+    assert error.block_errors["url"].messages == ["Enter a valid URL."]
+
+
+@pytest.mark.parametrize(
     ("name", "raw", "field", "message"),
     [
         (
