@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django_tenants.models import DomainMixin, TenantMixin
 
 
@@ -86,6 +87,33 @@ class Domain(DomainMixin):
 
     def __str__(self):
         return self.domain
+
+
+class TenantAuditEntry(models.Model):
+    """Who changed a tenant's life, and when: created, suspended, resumed, archived. Written by
+    tenants.services in the same transaction as the change; never edited."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", "Created"
+        SUSPENDED = "suspended", "Suspended"
+        RESUMED = "resumed", "Resumed"
+        ARCHIVED = "archived", "Archived"
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="audit_entries")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    acting_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Kept as text too: the entry still says who after the user is deleted ("" for the command line).
+    acting_username = models.CharField(max_length=150, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.tenant_id} {self.action} by {self.acting_username or 'system'}"
 
 
 class SpareSchema(models.Model):

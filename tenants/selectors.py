@@ -23,3 +23,8 @@ def tenants_for(user) -> QuerySet[Tenant]:
 
 def active_portal_templates() -> QuerySet[PortalTemplate]:
     return PortalTemplate.objects.filter(is_active=True)
+
+
+def tenant_history(tenant, *, limit: int = 50):
+    """The tenant's audit entries, newest first: created, suspended, resumed, archived, by whom."""
+    return list(tenant.audit_entries.order_by("-at", "-pk")[:limit])

@@ -19,7 +19,7 @@ from django_tenants.utils import schema_context
 
 from core import registry
 from tenants import hosts, schemas, tasks
-from tenants.models import Agency, Domain, PortalTemplate, Tenant
+from tenants.models import Agency, Domain, PortalTemplate, Tenant, TenantAuditEntry
 
 logger = logging.getLogger(__name__)
 
@@ -102,6 +102,14 @@ def provision_tenant(
         schema_source = create_schema(request.schema_name)
         tenant = create_tenant_row(request, agency=agency)
         domain_row = create_domain(tenant, request.domain)
+        record_audit(
+            tenant,
+            TenantAuditEntry.Action.CREATED,
+            acting_user,
+            template=request.template.key,
+            domain=request.domain,
+            schema_source=schema_source,
+        )
         with schema_context(tenant.schema_name):
             build_starter_portal(request)
             admin = invite_brand_admin(request)
@@ -364,13 +372,21 @@ def free_schema_name_for(domain: str) -> str:
 def suspend_tenant(tenant: Tenant, *, acting_user=None) -> Tenant:
     """The portal answers 503 naming the brand; data, admin and domains stay."""
     return _set_status(
-        tenant, Tenant.Status.SUSPENDED, allowed_from={Tenant.Status.ACTIVE}, acting_user=acting_user
+        tenant,
+        Tenant.Status.SUSPENDED,
+        allowed_from={Tenant.Status.ACTIVE},
+        action=TenantAuditEntry.Action.SUSPENDED,
+        acting_user=acting_user,
     )
 
 
 def resume_tenant(tenant: Tenant, *, acting_user=None) -> Tenant:
     return _set_status(
-        tenant, Tenant.Status.ACTIVE, allowed_from={Tenant.Status.SUSPENDED}, acting_user=acting_user
+        tenant,
+        Tenant.Status.ACTIVE,
+        allowed_from={Tenant.Status.SUSPENDED},
+        action=TenantAuditEntry.Action.RESUMED,
+        acting_user=acting_user,
     )
 
 
@@ -380,12 +396,24 @@ def archive_tenant(tenant: Tenant, *, acting_user=None) -> Tenant:
         tenant,
         Tenant.Status.ARCHIVED,
         allowed_from={Tenant.Status.ACTIVE, Tenant.Status.SUSPENDED},
+        action=TenantAuditEntry.Action.ARCHIVED,
         acting_user=acting_user,
     )
 
 
+def record_audit(tenant: Tenant, action: str, acting_user, **detail) -> TenantAuditEntry:
+    """One line of the tenant's history (in the caller's transaction)."""
+    return TenantAuditEntry.objects.create(
+        tenant=tenant,
+        action=action,
+        acting_user=acting_user if getattr(acting_user, "pk", None) else None,
+        acting_username=acting_user.get_username() if getattr(acting_user, "pk", None) else "",
+        detail=detail,
+    )
+
+
 @transaction.atomic
-def _set_status(tenant: Tenant, status: str, *, allowed_from: set, acting_user) -> Tenant:
+def _set_status(tenant: Tenant, status: str, *, allowed_from: set, action: str, acting_user) -> Tenant:
     locked = Tenant.objects.select_for_update().get(pk=tenant.pk)
     if locked.status not in allowed_from:
         raise ProvisioningError(
@@ -393,6 +421,7 @@ def _set_status(tenant: Tenant, status: str, *, allowed_from: set, acting_user) 
         )
     locked.status = status
     locked.save(update_fields=["status", "updated_at"])
+    record_audit(locked, action, acting_user)
     domains = list(locked.domains.values_list("domain", flat=True))
     transaction.on_commit(lambda: hosts.forget(*domains))
     logger.info("Tenant %s is now %s (by %s)", locked.schema_name, status, acting_user)

@@ -208,3 +208,37 @@ def test_suspend_resume_archive_buttons(staff_client, make_tenant, client):
     assert "Acme is archived; it cannot be active now." in response.content.decode()
     assert staff_client.post(f"{url}/delete/", HTTP_HOST="localhost").status_code == 404
     assert staff_client.get(f"{url}/suspend/", HTTP_HOST="localhost").status_code == 405
+
+
+def test_every_lifecycle_change_is_recorded_with_who_and_when(staff_client, make_tenant):
+    from tenants.models import TenantAuditEntry
+
+    tenant = make_tenant("acme").tenant  # from the command line: no user
+    url = f"/console/tenants/{tenant.pk}"
+    for action in ("suspend", "resume", "archive"):
+        staff_client.post(f"{url}/{action}/", HTTP_HOST="localhost")
+    staff_client.post(f"{url}/resume/", HTTP_HOST="localhost")  # refused: archived; not recorded
+
+    entries = TenantAuditEntry.objects.filter(tenant=tenant).order_by("at", "pk")
+    assert [(entry.action, entry.acting_username) for entry in entries] == [
+        ("created", ""),
+        ("suspended", "agent"),
+        ("resumed", "agent"),
+        ("archived", "agent"),
+    ]
+    assert entries[0].detail == {
+        "template": "member-mall",
+        "domain": "acme.localhost",
+        "schema_source": "spare pool",
+    }
+    page = staff_client.get(url + "/", HTTP_HOST="localhost").content.decode()
+    assert page.count("· agent</li>") == 3
+    assert "· Created · command line or system</li>" in page
+
+
+def test_a_tenant_made_in_the_console_records_the_agent(staff_client, agency):
+    from tenants.models import TenantAuditEntry
+
+    staff_client.post("/console/tenants/new/", {**form_data(), "agency": agency.pk}, HTTP_HOST="localhost")
+    entry = TenantAuditEntry.objects.get(tenant__schema_name="acme")
+    assert (entry.action, entry.acting_username, entry.acting_user.username) == ("created", "agent", "agent")

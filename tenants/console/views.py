@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from tenants import services
 from tenants.console.forms import ConsoleLoginForm, NewTenantForm
 from tenants.models import Tenant
-from tenants.selectors import agencies_of, tenants_for
+from tenants.selectors import agencies_of, tenant_history, tenants_for
 
 
 class LoginView(auth_views.LoginView):
@@ -100,7 +100,12 @@ def tenant_detail(request, pk):
     return render(
         request,
         "console/tenant_detail.html",
-        {"tenant": tenant, "invite_url": invite_url, "portal_url": services.tenant_url(_primary(tenant))},
+        {
+            "tenant": tenant,
+            "invite_url": invite_url,
+            "portal_url": services.tenant_url(_primary(tenant)),
+            "history": tenant_history(tenant),
+        },
     )
 
 
