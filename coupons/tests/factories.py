@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from coupons import services
 from coupons.models import CouponTemplate
-from members.tests.factories import MemberFactory, MemberLevelFactory, MemberRowFactory
 
 Kind = CouponTemplate.Kind
 
@@ -57,24 +56,3 @@ class CouponTemplateFactory(factory.django.DjangoModelFactory):
     def _create(cls, model_class, *args, levels=(), **fields):
         template = model_class(*args, **fields)
         return services.save_coupon_template(template, levels=list(levels), acting_user=None)
-
-
-# --- Kept only for coupons/tests/test_permissions.py (being written in parallel); delete these
-# once it uses the factories above and members.tests.factories.
-
-
-def make_levels():
-    return (
-        MemberLevelFactory(name="Silver", threshold_points=0),
-        MemberLevelFactory(name="Gold", threshold_points=2000),
-        MemberLevelFactory(name="Black", threshold_points=8000),
-    )
-
-
-def make_member(username=None, *, level=None):
-    user = {"user__username": username} if username else {}
-    return MemberRowFactory(level=level, **user) if level is not None else MemberFactory(**user)
-
-
-def make_template(*, levels=(), **fields):
-    return CouponTemplateFactory(levels=levels, **fields)
