@@ -201,6 +201,14 @@ class MemberIndexView(generic.IndexView):
         return buttons
 
 
+class MemberEditView(generic.EditView):
+    """Staff move a member to another level through the service, which records level.changed."""
+
+    def save_instance(self):
+        level = self.form.cleaned_data["level"]
+        return services.set_member_level(self.object, level, acting_user=self.request.user)
+
+
 class MemberViewSet(ModelViewSet):
     """Members are enrolled at sign-up and their balances change through the ledgers, so there is no
     add or delete here (ledger rows keep a member), and the edit form sets only the level."""
@@ -211,6 +219,7 @@ class MemberViewSet(ModelViewSet):
     add_to_admin_menu = True
     menu_order = 300
     index_view_class = MemberIndexView
+    edit_view_class = MemberEditView
     list_display = ["code", "user", "level", "points", "balance_cents", "joined_at"]
     list_filter = {"level": ["exact"], "joined_at": ["gte", "lte"], "points": ["gte", "lte"]}
     search_fields = ["code", "user__email", "user__username", "user__first_name", "user__last_name"]

@@ -7,6 +7,7 @@ transaction; a retry with the same idempotency key returns the first entry and c
 
 import calendar
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -68,6 +69,28 @@ def enrol_member(user, *, acting_user=None) -> Member:
     """Give `user` a member card at the entry level (once: enrolling again returns the card)."""
     member, _ = Member.objects.get_or_create(user=user, defaults={"level": MemberLevel.objects.first()})
     return member
+
+
+@transaction.atomic
+def set_member_level(member: Member, level: MemberLevel | None, *, acting_user) -> Member:
+    """Staff move a member to `level` by hand (up or down); recorded as level.changed with who did it."""
+    locked = Member.objects.select_for_update(of=("self",)).select_related("level").get(pk=member.pk)
+    if locked.level_id == (level.pk if level is not None else None):
+        return locked
+    previous = locked.level.name if locked.level_id else None
+    Member.objects.filter(pk=locked.pk).update(level=level)
+    locked.level = level
+    record_event(
+        "level.changed",
+        subject=locked,
+        data={
+            "previous": previous,
+            "level": level.name if level is not None else None,
+            "by": getattr(acting_user, "pk", None),
+        },
+        idempotency_key=f"level.changed:{locked.pk}:{uuid.uuid4().hex}",
+    )
+    return locked
 
 
 def enrol_new_customer(event) -> None:

@@ -227,6 +227,23 @@ def test_refused_level_and_member_edits_change_nothing(brand, in_tenant):
         ]
 
 
+def test_a_granted_level_change_goes_through_the_service_and_is_on_the_timeline(brand, in_tenant):
+    from core.models import OutboxEvent
+
+    tenant, member, gold, silver = brand
+    grant(in_tenant, tenant, "members.change_member")
+    client = log_in()
+    response = client.post(
+        f"/admin/members_member/edit/{member.pk}/", {"level": str(silver.pk)}, HTTP_HOST=HOST
+    )
+    assert answer(response) == (302, "/admin/members_member/")
+    with in_tenant(tenant):
+        assert Member.objects.get(pk=member.pk).level_id == silver.pk
+        editor = get_user_model().objects.get(username="editor")
+        event = OutboxEvent.objects.get(kind="level.changed", subject_id=member.pk)
+        assert event.data == {"previous": "Gold", "level": "Silver", "by": editor.pk}
+
+
 def test_staff_of_one_brand_see_none_of_another_brands_members(brand, make_tenant, in_tenant):
     tenant, member, _gold, _silver = brand
     other = make_tenant("permother", default_language="en").tenant
