@@ -25,7 +25,7 @@ class MemberCardBlock(BaseBlock):
 
     class Meta:
         icon = "user"
-        template = "blocks/member_card.html"
+        template = "members/blocks/member_card.html"
         label = _("Member card")
         description = _("The visitor's card, points and QR code")
         personal = True
@@ -53,7 +53,7 @@ class LevelBenefitsBlock(BaseBlock):
 
     class Meta:
         icon = "list-ol"
-        template = "blocks/level_benefits.html"
+        template = "members/blocks/level_benefits.html"
         label = _("Level benefits")
         description = _("Member levels and their benefits")
         personal = True
