@@ -50,7 +50,9 @@ def test_the_tick_runs_each_active_tenants_jobs_in_its_own_time_zone(make_tenant
             assert list(JobRun.objects.filter(job="toy.daily").values_list("period", flat=True)) == periods
 
 
-def test_a_job_runs_at_most_once_when_two_schedulers_ask_at_the_same_moment(django_db_blocker):
+def test_a_job_runs_at_most_once_when_two_schedulers_ask_at_the_same_moment(
+    django_db_setup, django_db_blocker
+):
     job = next(job for job in jobs.registry.scheduled_jobs() if job.name == "toy.daily")
     with django_db_blocker.unblock(), committed_tenant("twobeats") as provisioned:
         schema = provisioned.tenant.schema_name
