@@ -21,7 +21,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 from wagtail.models import Page, Site
 
 from builder.models import HomePage, NavigationSettings, StandardPage
@@ -108,9 +107,10 @@ def contact_blocks(brand: Brand, heading: str) -> list[tuple]:
         if not given
     ]
     if missing:
-        lines = format_html_join(mark_safe("<br>"), "{}", missing)
+        # One paragraph a line: the admin's rich-text editor reads <p>, not <br> inside one.
+        lines = format_html_join("", "<p>{}</p>", missing)
         title = format_html("<h2>{}</h2>", heading) if not blocks else ""
-        blocks.append(("rich_text", {"text": format_html("{}<p>{}</p>", title, lines)}))
+        blocks.append(("rich_text", {"text": format_html("{}{}", title, lines)}))
     return blocks
 
 

@@ -131,3 +131,19 @@ def test_the_brand_admin_can_publish_the_starter_pages_unchanged(
         navigation.menu.stream_block.clean(navigation.menu)
         navigation.footer_columns.stream_block.clean(navigation.footer_columns)
         assert navigation.footer_text == "© Acme"
+
+
+@EVERY_PORTAL
+def test_every_starter_page_opens_in_the_admins_editor(template, language, make_tenant, in_tenant, client):
+    """The page editor converts each block for the admin (rich text into the editor's format):
+    every starter page must open there without an error."""
+    from django.contrib.auth import get_user_model
+
+    tenant = make_tenant("acme", template=template, default_language=language).tenant
+    with in_tenant(tenant):
+        client.force_login(get_user_model().objects.get(username="admin@acme.example"))
+        pages = list(Page.objects.live().specific().filter(depth__gte=2))
+    assert {
+        page.pk: client.get(f"/admin/pages/{page.pk}/edit/", HTTP_HOST="acme.localhost").status_code
+        for page in pages
+    } == {page.pk: 200 for page in pages}
