@@ -4,6 +4,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context
 from django.db import transaction
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from accounts import services
@@ -37,6 +38,15 @@ class CustomerAccountAdapter(DefaultAccountAdapter):
                     user, preferred_language=translation.get_language() or "", acting_user=None
                 )
         return user
+
+    def is_safe_url(self, url) -> bool:
+        """Where `next=` may send a customer after log-in, log-out, sign-up...: a path, or a URL on
+        the host the request came to. allauth also accepts every host in ALLOWED_HOSTS, which with
+        `.example.com` is every other brand's portal."""
+        request = context.request
+        return url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
 
     # Mails speak for the brand, not for the host name allauth would use
     # (templates/account/email/base_message.txt uses `brand_name`).

@@ -1,13 +1,16 @@
-"""Customer-facing forms: log-in by e-mail or phone, the profile, and deleting the account."""
+"""Customer-facing forms: log-in by e-mail or phone, the profile, changing the password and
+deleting the account; and the brand staff's change-password form in the Wagtail admin."""
 
 from allauth.account.adapter import get_adapter
-from allauth.account.forms import LoginForm
+from allauth.account.forms import ChangePasswordForm, LoginForm
 from django import forms
 from django.conf import settings
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms.auth import PasswordChangeForm as WagtailPasswordChangeForm
 
 from accounts.models import CustomerProfile, Gender
+from accounts.passwords import current_password_is_right
 from accounts.phones import PHONE_FORMAT_HELP, normalise_phone
 
 
@@ -95,4 +98,27 @@ class DeleteAccountForm(forms.Form):
         password = self.cleaned_data["password"]
         if not get_adapter().reauthenticate(self.user, password):
             raise forms.ValidationError(_("That is not your password."))
+        return password
+
+
+class CustomerChangePasswordForm(ChangePasswordForm):
+    """allauth's change-password form (ACCOUNT_FORMS["change_password"]), with the current password
+    checked like a log-in: wrong ones count towards the lock-out, and a locked-out account is
+    refused even with the right one (accounts.passwords)."""
+
+    def clean_oldpassword(self) -> str:
+        password = self.cleaned_data.get("oldpassword", "")
+        if not current_password_is_right(self.user, password):
+            raise get_adapter().validation_error("enter_current_password")
+        return password
+
+
+class StaffPasswordChangeForm(WagtailPasswordChangeForm):
+    """The password panel of the Wagtail admin's Account page (accounts.apps installs it), with the
+    old password checked like a log-in, as for customers above."""
+
+    def clean_old_password(self) -> str:
+        password = self.cleaned_data.get("old_password", "")
+        if not current_password_is_right(self.user, password):
+            raise forms.ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
         return password

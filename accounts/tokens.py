@@ -1,23 +1,24 @@
 """Bearer tokens for customers' apps: issued, checked, revoked.
 
 A token is bound to the tenant that issued it: the stored hash is an HMAC keyed with SECRET_KEY
-and salted with the tenant's schema name, and the row lives in that tenant's schema, so the same
-token presented on another tenant's domain matches nothing there."""
+and salted with the tenant's schema name (core.signing.tenant_salt), and the row lives in that
+tenant's schema, so the same token presented on another tenant's domain matches nothing there."""
 
 import secrets
 
 from django.contrib.auth.models import AnonymousUser
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from accounts.models import CustomerToken
+from core.signing import tenant_salt
 
 MAX_TOKEN_LENGTH = 200
 
 
 def token_hash(raw: str, *, schema_name: str | None = None) -> str:
-    salt = f"accounts.customer-token:{schema_name or connection.schema_name}"
+    salt = tenant_salt("accounts.customer-token", schema_name=schema_name)
     return salted_hmac(salt, raw, algorithm="sha256").hexdigest()
 
 

@@ -31,6 +31,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
 from core.admin import ModelAndCustomPermissionPolicy, model_permissions
+from core.csv import SafeCSVExportMixin
 from members import qr, selectors, services
 from members.models import LedgerSource, Member, MemberLevel
 
@@ -185,7 +186,10 @@ class ScanMenuItem(MenuItem):
         return member_permission_policy.user_has_permission(request.user, ADJUST_POINTS)
 
 
-class MemberIndexView(generic.IndexView):
+class MemberIndexView(SafeCSVExportMixin, generic.IndexView):
+    """The member list; its CSV export is safe to open in a spreadsheet (customers choose their
+    e-mail address and name, core.csv)."""
+
     detail_url_name = None
 
     def get_list_more_buttons(self, instance):

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import URLValidator, validate_email
@@ -18,6 +17,7 @@ from django.utils.http import urlsafe_base64_encode
 from django_tenants.utils import schema_context
 
 from core import registry
+from core.signing import tenant_password_reset_token_generator
 from tenants import hosts, schemas, tasks
 from tenants.models import Agency, Domain, PortalTemplate, Tenant, TenantAuditEntry
 
@@ -182,12 +182,17 @@ def invite_brand_admin(request: TenantRequest):
 
 
 def set_password_url(user, domain: str) -> str:
+    """The brand admin's invitation link: Wagtail's set-password page on the tenant's domain.
+
+    Call in the tenant's schema: the token is salted with it (core.signing), so the link is refused
+    on every other tenant, where a user with the same id exists too. Wagtail's reset views check it
+    with the same generator (accounts.apps)."""
     path = reverse(
         "wagtailadmin_password_reset_confirm",
         urlconf=settings.ROOT_URLCONF,
         kwargs={
             "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
+            "token": tenant_password_reset_token_generator.make_token(user),
         },
     )
     return tenant_url(domain) + path

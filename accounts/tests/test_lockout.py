@@ -1,4 +1,5 @@
-"""Log-in lock-out (django-axes): per brand, per account and per IP, with a clear page."""
+"""Log-in lock-out (django-axes): per brand, per account on one IP, and per IP across accounts at a
+much higher limit (tests/test_security_accounts.py), with a clear page."""
 
 from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
@@ -35,34 +36,29 @@ def test_five_wrong_passwords_lock_the_account_with_a_clear_page(alpha):
     assert not is_logged_in(browser, alpha)
 
 
-def test_email_and_phone_count_as_one_account_from_any_ip(alpha):
+def test_email_and_phone_count_as_one_account(alpha):
     customer(alpha, "mei@example.com", phone="13800138000")
-    attempts = [
-        ("mei@example.com", "10.0.0.1"),
-        ("MEI@example.com", "10.0.0.2"),
-        ("13800138000", "10.0.0.3"),
-        ("138 0013 8000", "10.0.0.4"),
-        ("138-0013-8000", "10.0.0.5"),
-    ]
+    typed = ["mei@example.com", "MEI@example.com", "13800138000", "138 0013 8000", "138-0013-8000"]
 
     codes = [
-        log_in(Client(), alpha, login, "wrong-password", REMOTE_ADDR=ip).status_code for login, ip in attempts
+        log_in(Client(), alpha, login, "wrong-password", REMOTE_ADDR="10.0.0.1").status_code
+        for login in typed
     ]
 
     assert codes == [200, 200, 200, 200, 429]
-    assert log_in(Client(), alpha, "mei@example.com", PASSWORD, REMOTE_ADDR="10.0.0.9").status_code == 429
+    assert log_in(Client(), alpha, "mei@example.com", PASSWORD, REMOTE_ADDR="10.0.0.1").status_code == 429
+    assert log_in(Client(), alpha, "13800138000", PASSWORD, REMOTE_ADDR="10.0.0.1").status_code == 429
 
 
-def test_one_ip_trying_many_accounts_is_locked_out(alpha):
+def test_a_few_wrong_accounts_from_one_ip_lock_nobody_else_out(alpha):
     customer(alpha, "mei@example.com")
     codes = [
         log_in(Client(), alpha, f"guess{n}@example.com", "wrong-password", REMOTE_ADDR="10.0.0.7").status_code
         for n in range(5)
     ]
 
-    assert codes == [200, 200, 200, 200, 429]
-    assert log_in(Client(), alpha, "mei@example.com", PASSWORD, REMOTE_ADDR="10.0.0.7").status_code == 429
-    assert log_in(Client(), alpha, "mei@example.com", PASSWORD, REMOTE_ADDR="10.0.0.8").status_code == 302
+    assert codes == [200] * 5
+    assert log_in(Client(), alpha, "mei@example.com", PASSWORD, REMOTE_ADDR="10.0.0.7").status_code == 302
 
 
 def test_a_successful_log_in_clears_the_count(alpha, in_tenant):
@@ -130,7 +126,7 @@ def test_logging_in_to_ones_own_account_does_not_clear_failures_against_another(
 
     fail(Client(), alpha, "mei@example.com", 3, **attacker)
     assert log_in(Client(), alpha, "mallory@example.com", PASSWORD, **attacker).status_code == 302
-    responses = fail(Client(), alpha, "mei@example.com", 2, REMOTE_ADDR="10.0.0.67")
+    responses = fail(Client(), alpha, "mei@example.com", 2, **attacker)
 
     assert [r.status_code for r in responses] == [200, 429]
 

@@ -163,13 +163,20 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",  # customers, by e-mail
     "django.contrib.auth.backends.ModelBackend",  # console, Wagtail admin, by username
 ]
-# Five wrong passwords lock an account, or an IP, out for 15 minutes (per tenant: the counts live
-# in each tenant's schema).
+# Five wrong passwords for one account from one IP lock that account on that IP for 15 minutes;
+# other accounts on the same IP (an office, a mobile carrier's NAT) still log in. One IP is locked
+# out as a whole only after AXES_IP_FAILURE_LIMIT failures across accounts (accounts/lockout.py
+# applies the two limits). Per tenant: the counts live in each tenant's schema.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_IP_FAILURE_LIMIT = env_int("AXES_IP_FAILURE_LIMIT", 50)  # read by accounts.lockout, not by axes
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+# The client's IP as allauth reads it (ALLAUTH_TRUSTED_PROXY_COUNT), so both count the same address.
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
 AXES_RESET_ON_SUCCESS = True
 SESSION_COOKIE_HTTPONLY = True
+# Django's messages cookie, signed with a per-tenant salt (core.signing).
+MESSAGE_STORAGE = "core.signing.TenantMessageStorage"
 # How long a brand admin's set-password invitation stays valid.
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 7 * 24 * 3600)
 
@@ -179,13 +186,23 @@ PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 7 * 24 * 3600)
 # schema, so a customer of one brand does not exist on another. Profile, phone log-in and account
 # deletion are the `accounts` app's.
 ACCOUNT_LOGIN_METHODS = {"email"}
-# The log-in box also takes the phone number on the customer's profile (second identifier).
-ACCOUNT_FORMS = {"login": "accounts.forms.CustomerLoginForm"}
+# The log-in box also takes the phone number on the customer's profile (second identifier). A wrong
+# current password in the change-password form counts towards the log-in lock-out.
+ACCOUNT_FORMS = {
+    "login": "accounts.forms.CustomerLoginForm",
+    "change_password": "accounts.forms.CustomerChangePasswordForm",
+}
 # Phone numbers typed without a country code are read as this region's (ISO 3166 code); every
 # number is stored in E.164, "+8613800138000" (accounts/phones.py).
 PHONE_DEFAULT_REGION = env_str("PHONE_DEFAULT_REGION", "CN")
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"  # no log-in before the e-mail address is confirmed
+# Confirmation keys are random and stored in the tenant's schema, so no other tenant knows them.
+# allauth's default (HMAC) signs the address's row id with the one SECRET_KEY: a key one brand
+# mailed would confirm the address with the same id at every other brand.
+ACCOUNT_EMAIL_CONFIRMATION_HMAC = False
+# Reset links are salted with the tenant's schema (accounts/passwords.py).
+ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "accounts.passwords.CustomerPasswordResetTokenGenerator"  # noqa: S105
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CHANGE_EMAIL = True  # one address per customer; a new one replaces it once confirmed
 # Creates the profile and the loyalty membership at sign-up; brand name in mails.
@@ -199,6 +216,10 @@ ACCOUNT_EMAIL_CONFIRMATION_ANONYMOUS_REDIRECT_URL = "/accounts/login/"
 # django-axes is the one log-in lock (per tenant, account and IP, with the lock-out page).
 # allauth's own failed-log-in limit would answer first, with a different message and no 429.
 ACCOUNT_RATE_LIMITS = {"login_failed": None}
+# Proxies in front of the app that append the connecting address to X-Forwarded-For (1 behind the
+# TLS proxy of docs/deploy.md). The client's IP is the entry this many places from the right; with
+# 0, REMOTE_ADDR. allauth's rate limits and django-axes' lock-outs both read it.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out accounts and IPs
     # Customers by e-mail: allauth's backend, kept off the public schema (no allauth tables there).
