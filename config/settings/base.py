@@ -255,7 +255,8 @@ MEDIA_ROOT = env_str("MEDIA_ROOT", str(BASE_DIR / "media"))
 # Each tenant's uploads go to MEDIA_ROOT/<schema>/ (django-tenants' storage).
 MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
 STORAGES = {
-    "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
+    # MEDIA_ROOT/<schema>/<folder>/<random>/<name>: nobody finds an upload by guessing its name.
+    "default": {"BACKEND": "tenants.storage.TenantFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
@@ -280,6 +281,12 @@ WAGTAIL_SITE_NAME = "Portal"
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_I18N_ENABLED = False
+# Documents only through /documents/<id>/<name>, which applies the collection's privacy; never a
+# link to the file itself (tenants.media refuses documents under /media/, and a bucket URL would
+# skip the check too).
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# A truncated or corrupt image upload is a form error, not a 500 (tenants.media.ImageForm).
+WAGTAILIMAGES_IMAGE_FORM_BASE = "tenants.media.ImageForm"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
