@@ -35,7 +35,12 @@ class CustomerAccountAdapter(DefaultAccountAdapter):
             user = super().save_user(request, user, form, commit=commit)
             if commit:
                 services.register_customer(
-                    user, preferred_language=translation.get_language() or "", acting_user=None
+                    user,
+                    preferred_language=translation.get_language() or "",
+                    privacy_policy_url=getattr(form, "policy_url", "")
+                    if form.cleaned_data.get("privacy_policy")
+                    else "",
+                    acting_user=None,
                 )
         return user
 

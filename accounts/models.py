@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 
 class Gender(models.TextChoices):
@@ -31,6 +33,10 @@ class CustomerProfile(models.Model):
     marketing_consent = models.BooleanField(_("news and offers by e-mail"), default=False)
     # When the customer last said yes; None while they have not (or have withdrawn). Kept as proof.
     marketing_consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+    # When the customer agreed to the brand's privacy policy at sign-up, and the policy's address
+    # then (None and "" when the brand had chosen no policy page).
+    privacy_consent_at = models.DateTimeField(_("privacy policy accepted at"), null=True, blank=True)
+    privacy_policy_url = models.CharField(_("privacy policy accepted"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -66,3 +72,23 @@ class CustomerToken(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.name}"
+
+
+@register_setting(icon="lock")
+class PrivacySettings(BaseSiteSetting):
+    """The brand's privacy policy: when a page is chosen, sign-up asks customers to accept it."""
+
+    policy_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("privacy policy page"),
+        help_text=_("Customers accept this page when they sign up. Empty: sign-up asks nothing."),
+    )
+
+    panels = [FieldPanel("policy_page")]
+
+    class Meta:
+        verbose_name = _("privacy policy")

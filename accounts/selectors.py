@@ -16,3 +16,13 @@ def customer_with_phone(number: str):
     if not number:
         return None
     return get_user_model().objects.filter(profile__phone=number).first()
+
+
+def privacy_policy_url(request) -> str:
+    """The address of the brand's privacy policy page, or "" when it has chosen none (or it is not live)."""
+    from accounts.models import PrivacySettings
+
+    page = PrivacySettings.for_request(request).policy_page
+    if page is None or not page.live:
+        return ""
+    return page.get_url(request) or ""

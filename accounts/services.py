@@ -34,13 +34,21 @@ class AccountError(Exception):
 
 
 @transaction.atomic
-def register_customer(user, *, preferred_language: str, acting_user=None) -> CustomerProfile:
-    """Called once a customer has signed up: their profile, and a customer.signed_up event (the
+def register_customer(
+    user, *, preferred_language: str, privacy_policy_url: str = "", acting_user=None
+) -> CustomerProfile:
+    """Called once a customer has signed up: their profile (with when they accepted the privacy
+    policy at `privacy_policy_url`, if the brand has one), and a customer.signed_up event (the
     loyalty programme enrols them when it is delivered)."""
     if preferred_language not in dict(settings.LANGUAGES):
         preferred_language = settings.LANGUAGE_CODE
+    consent = (
+        {"privacy_consent_at": timezone.now(), "privacy_policy_url": privacy_policy_url[:300]}
+        if privacy_policy_url
+        else {}
+    )
     profile, _ = CustomerProfile.objects.get_or_create(
-        user=user, defaults={"preferred_language": preferred_language}
+        user=user, defaults={"preferred_language": preferred_language, **consent}
     )
     record_event("customer.signed_up", subject=user, data={}, idempotency_key=f"customer.signed_up:{user.pk}")
     return profile

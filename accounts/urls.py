@@ -8,5 +8,6 @@ app_name = "accounts"
 
 urlpatterns = [
     path("", views.profile, name="profile"),
+    path("my-data/", views.export_my_data, name="export"),
     path("delete/", views.delete_account, name="delete"),
 ]

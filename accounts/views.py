@@ -1,11 +1,16 @@
-"""The customer's own pages under /account/profile/: edit the profile, delete the account."""
+"""The customer's own pages under /account/profile/: edit the profile, download their data, delete
+the account."""
+
+import json
 
 from django.contrib import messages
 from django.contrib.auth import authenticate, logout
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -48,6 +53,29 @@ def delete_account(request):
             messages.success(request, _("Your account is deleted. Thank you for having been with us."))
             return redirect("/")
     return render(request, "accounts/delete_account.html", {"form": form})
+
+
+@customer_login_required
+def export_my_data(request):
+    """Everything the brand holds about the customer, as a JSON file to download (each domain's
+    part: profile, membership and its history, coupons, ...)."""
+    return customer_data_download(request.user, request)
+
+
+def customer_data_download(user, request) -> HttpResponse:
+    """The customer's data as a JSON attachment (My account, and staff answering a request)."""
+    data = {
+        "brand": getattr(request.tenant, "name", ""),
+        "exported_at": timezone.now(),
+        **services.export_customer_data(user),
+    }
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="my-data-{timezone.localdate():%Y-%m-%d}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @csrf_exempt  # an API for apps: no session, no cookie; credentials in the body

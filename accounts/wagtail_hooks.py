@@ -24,11 +24,14 @@ def _export_profile(user) -> dict:
         "email": user.email,
         "name": profile.display_name,
         "phone": profile.phone,
-        "birthday": profile.birthday.isoformat() if profile.birthday else None,
+        "birthday": profile.birthday,
         "gender": profile.gender,
         "preferred_language": profile.preferred_language,
         "marketing_consent": profile.marketing_consent,
-        "joined": user.date_joined.isoformat(),
+        "marketing_consent_at": profile.marketing_consent_at,
+        "privacy_policy_accepted_at": profile.privacy_consent_at,
+        "privacy_policy_accepted": profile.privacy_policy_url,
+        "joined": user.date_joined,
     }
 
 

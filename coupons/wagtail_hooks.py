@@ -9,7 +9,7 @@ from coupons.admin import CouponsGroup
 from coupons.graphql.schema import VIEWER_FIELDS
 from coupons.selectors import coupon_count_for, coupons_for
 from coupons.tasks import SCHEDULED_JOBS
-from members.selectors import MEMBER_CARD_FIGURES, CardFigure
+from members.selectors import MEMBER_CARD_FIGURES, CardFigure, member_for
 
 
 @hooks.register("register_admin_viewset")
@@ -49,6 +49,35 @@ def _my_coupons(request, member):
             (_("Expired"), coupons.expired),
         ]
     }
+
+
+def _export_coupons(user) -> list[dict]:
+    member = member_for(user)
+    if member is None:
+        return []
+    return [
+        {
+            "code": coupon.code,
+            "name": coupon.template.name,
+            "status": status,
+            "issued_at": coupon.issued_at,
+            "expires_at": coupon.expires_at,
+            "used_at": coupon.redeemed_at,
+            "order": coupon.redeemed_order_reference,
+        }
+        for status, coupons in coupons_for(member)._asdict().items()
+        for coupon in coupons
+    ]
+
+
+def _keep_coupons(user) -> None:
+    """Coupons stay with the member card (the brand's issued and used counts must add up); they
+    identify no one once the account is anonymised."""
+
+
+@hooks.register(registry.CUSTOMER_DATA)
+def customer_data():
+    return [registry.CustomerData("coupons", _export_coupons, _keep_coupons)]
 
 
 @hooks.register(registry.ACCOUNT_SECTIONS)

@@ -30,12 +30,14 @@ from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
+from accounts.views import customer_data_download
 from core.admin import ModelAndCustomPermissionPolicy, model_permissions
 from core.csv import SafeCSVExportMixin
 from members import qr, selectors, services
 from members.models import LedgerSource, Member, MemberLevel
 
 ADJUST_POINTS = "adjust_points"  # members.adjust_points (Member.Meta.permissions)
+EXPORT_DATA = "export_customer_data"  # members.export_customer_data
 
 member_permission_policy = ModelAndCustomPermissionPolicy(Member)
 register_permission_policy(Member, member_permission_policy)
@@ -110,6 +112,10 @@ class MemberLedgersView(MemberAdminView):
     def may_adjust_points(self) -> bool:
         return self.user_has_permission(ADJUST_POINTS)
 
+    @cached_property
+    def may_export_data(self) -> bool:
+        return self.user_has_permission(EXPORT_DATA)
+
     def get_page_title(self):
         return f"{self.member.user} · {self.member.code}"
 
@@ -122,6 +128,7 @@ class MemberLedgersView(MemberAdminView):
             points=selectors.points_history(member, self.request.GET.get("points_page")),
             balance=selectors.balance_history(member, self.request.GET.get("balance_page")),
             events=selectors.member_timeline(member),
+            data_url=reverse("members_member:data", args=(quote(member.pk),)) if self.may_export_data else "",
             **kwargs,
         )
 
@@ -132,6 +139,18 @@ class MemberLedgersView(MemberAdminView):
         if form.is_valid() and apply_points(request, self.member, form):
             return redirect(self.detail_url_name, quote(self.member.pk))
         return self.render_to_response(self.get_context_data(form=form))
+
+
+class MemberDataView(MemberAdminView):
+    """A customer asked for their data: everything each domain holds about them, as the JSON file
+    they can download themselves from their profile (accounts.services.export_customer_data)."""
+
+    permission_required = EXPORT_DATA
+
+    def get(self, request, *args, **kwargs):
+        member = get_object_or_404(Member.objects.select_related("user"), pk=self.kwargs["pk"])
+        services.record_data_export(member, acting_user=request.user)  # on the member's timeline
+        return customer_data_download(member.user, request)
 
 
 class ScanView(MemberAdminView):
@@ -259,6 +278,10 @@ class MemberViewSet(ModelViewSet):
         )
 
     @property
+    def data_view(self):
+        return self.construct_view(MemberDataView, index_url_name=self.get_url_name("index"))
+
+    @property
     def scan_view(self):
         return self.construct_view(
             ScanView, index_url_name=self.get_url_name("index"), scan_url_name=self.get_url_name("scan")
@@ -269,11 +292,12 @@ class MemberViewSet(ModelViewSet):
         return [
             *kept,
             path("<str:pk>/ledgers/", self.detail_view, name="detail"),
+            path("<str:pk>/data/", self.data_view, name="data"),
             path("scan/", self.scan_view, name="scan"),
         ]
 
     def get_permissions_to_register(self):
-        return model_permissions(Member, ["view", "change", ADJUST_POINTS])
+        return model_permissions(Member, ["view", "change", ADJUST_POINTS, EXPORT_DATA])
 
 
 class MemberLevelViewSet(ModelViewSet):

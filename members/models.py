@@ -59,7 +59,10 @@ class Member(models.Model):
 
     class Meta:
         # Checked by the admin's points form and the till's scan page (members.admin).
-        permissions = [("adjust_points", "Can add or take points and scan member cards")]
+        permissions = [
+            ("adjust_points", "Can add or take points and scan member cards"),
+            ("export_customer_data", "Can download a customer's data on their request"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(points__gte=0), name="member_points_not_negative"),
             models.CheckConstraint(

@@ -92,6 +92,17 @@ def set_member_level(member: Member, level: MemberLevel | None, *, acting_user) 
     return locked
 
 
+@transaction.atomic
+def record_data_export(member: Member, *, acting_user) -> None:
+    """Staff downloaded the customer's data (on their request): kept on the member's timeline."""
+    record_event(
+        "member.data_exported",
+        subject=member,
+        data={"by": getattr(acting_user, "pk", None)},
+        idempotency_key=f"member.data_exported:{member.pk}:{uuid.uuid4().hex}",
+    )
+
+
 def enrol_new_customer(event) -> None:
     """Outbox subscriber for customer.signed_up: every new customer joins the programme."""
     from django.contrib.auth import get_user_model

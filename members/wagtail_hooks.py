@@ -29,6 +29,7 @@ def event_kinds():
         "balance.changed": _("Balance changed"),
         "level.changed": _("Level changed"),
         "member.birthday": _("Birthday"),
+        "member.data_exported": _("Data downloaded by staff on request"),
     }
 
 
@@ -58,6 +59,10 @@ def _export_membership(user) -> dict | None:
         "balance_history": list(
             BalanceEntry.objects.filter(member=member).values("delta", "reason", "source", "created_at")
         ),
+        "events": [
+            {"kind": event.kind, "data": event.data, "at": event.created_at}
+            for event in selectors.member_timeline(member, limit=10_000)
+        ],
     }
 
 

@@ -77,17 +77,31 @@ TENANT_TEMPLATE_SCHEMA = "portal_template"
 PG_DUMP = env_str("PG_DUMP")
 # How many pre-built spare schemas to keep ready; provisioning renames one instead of cloning.
 SPARE_SCHEMA_POOL_SIZE = env_int("SPARE_SCHEMA_POOL_SIZE", 3)
-# How long a host -> tenant lookup is cached (seconds). Services delete the entry on every change.
+# How long a host -> tenant lookup is cached (seconds). Services delete the entry on every change,
+# but without Redis only in their own process: there a found tenant is kept for the LOCAL time, so
+# a suspension reaches every process within seconds (tenants/hosts.py).
 TENANT_HOST_CACHE_SECONDS = env_int("TENANT_HOST_CACHE_SECONDS", 300)
+TENANT_HOST_LOCAL_CACHE_SECONDS = env_int("TENANT_HOST_LOCAL_CACHE_SECONDS", 5)
+# An unknown host, briefly: a host scan cannot flood the database, and a new domain works at once.
+TENANT_UNKNOWN_HOST_CACHE_SECONDS = env_int("TENANT_UNKNOWN_HOST_CACHE_SECONDS", 5)
+# A POST to these URLs (log-ins, sign-up, API tokens) re-reads the tenant's status from the database.
+TENANT_STATUS_CHECKED_URL_NAMES = [
+    "login",
+    "account_login",
+    "account_signup",
+    "api_token",
+    "wagtailadmin_login",
+]
 
 ROOT_URLCONF = "config.urls_tenants"
 PUBLIC_SCHEMA_URLCONF = "config.urls_public"
 
 MIDDLEWARE = [
     "tenants.middleware.TenantByHostMiddleware",
-    # Right after the tenant is known: a cached anonymous page skips everything below.
-    "builder.page_cache.AnonymousPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Once the tenant is known: a cached anonymous page skips everything below (but gets the
+    # security headers above, and is stored with those added below, e.g. X-Frame-Options).
+    "builder.page_cache.AnonymousPageCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.language.TenantLocaleMiddleware",
@@ -98,6 +112,8 @@ MIDDLEWARE = [
     "accounts.tokens.BearerTokenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # /admin/.../edit/abc/ for an integer key is a 404 before the view runs, not a 500.
+    "tenants.middleware.MalformedObjectIdMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lock-out page.
     "axes.middleware.AxesMiddleware",
@@ -196,6 +212,8 @@ ACCOUNT_FORMS = {
 # number is stored in E.164, "+8613800138000" (accounts/phones.py).
 PHONE_DEFAULT_REGION = env_str("PHONE_DEFAULT_REGION", "CN")
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# Sign-up asks customers to accept the brand's privacy policy page when it has chosen one.
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.signup.PrivacyConsentSignupForm"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"  # no log-in before the e-mail address is confirmed
 # Confirmation keys are random and stored in the tenant's schema, so no other tenant knows them.
 # allauth's default (HMAC) signs the address's row id with the one SECRET_KEY: a key one brand
@@ -304,11 +322,28 @@ GRAPPLE = {
     "PAGE_SIZE": 20,
     "MAX_PAGE_SIZE": 100,
     "EXPOSE_GRAPHIQL": False,  # config.urls_tenants mounts GraphiQL itself, only when DEBUG
+    # The only renditions GraphQL makes, as Wagtail filter specs (builder.graphql.images): every
+    # other filter or srcSet size is refused, so clients cannot fill the disk and the CPU with
+    # renditions nobody designed. Widths for srcSet (plain or WebP), and the crops the portal's own
+    # templates make, so API clients share their files.
+    "ALLOWED_IMAGE_FILTERS": [
+        *(f"width-{w}{fmt}" for w in (320, 640, 800, 1024, 1280, 1920) for fmt in ("", "|format-webp")),
+        "fill-400x300",
+        "fill-800x600",
+        "fill-1200x630",
+        "height-80",
+    ],
 }
 # Request limits enforced by builder.graphql.views.LimitedGraphQLView
 GRAPHQL_MAX_DEPTH = 10
 GRAPHQL_MAX_ALIASES = 15
 GRAPHQL_MAX_TOKENS = 3000
+# Fields, each counted once per item of the lists around it (`limit:`), a srcSet once per size.
+GRAPHQL_MAX_COST = 2000
+# Image renditions one request may create; renditions that already exist do not count.
+GRAPHQL_MAX_NEW_RENDITIONS = 10
+GRAPHQL_MAX_BODY_BYTES = 100_000
+GRAPHQL_MAX_ARGUMENT_LENGTH = 500  # characters in one string argument (searchQuery, urlPath, ...)
 
 LOGGING = {
     "version": 1,
