@@ -3,6 +3,11 @@
 Cache keys carry the tenant schema (django-tenants' `make_key`) and a per-tenant generation
 number; publishing, unpublishing, moving or deleting a page, or saving the theme or navigation,
 bumps the generation, so every cached page of that tenant is bypassed at once.
+
+A hit answers with the headers the miss was sent with (X-Frame-Options, Content-Language, Vary,
+...), except those that belong to one response only. The middleware sits after Django's
+SecurityMiddleware, which adds its headers (X-Content-Type-Options, Referrer-Policy,
+Cross-Origin-Opener-Policy, HSTS on HTTPS) to a hit as to any response, without a query.
 """
 
 from django.conf import settings
@@ -17,13 +22,20 @@ from core.language import language_for
 
 SKIP_PREFIXES = ("/admin/", "/graphql/", "/documents/", "/media/", "/static/")
 
+# Never stored with a page: they describe one response (a page with a cookie is not cached at all),
+# or SecurityMiddleware sets them per request (HSTS only on HTTPS).
+NOT_REPLAYED_HEADERS = frozenset(
+    {"set-cookie", "date", "content-length", "x-portal-cache", "strict-transport-security"}
+)
+
 # Publishing bumps the tenant's generation (core.cache): every cached page of that tenant is bypassed.
 purge_tenant_pages = bump_generation
 
 
 def _key(request) -> str:
     language = language_for(request)
-    return f"portal-pages:{generation(request)}:{language}:{request.get_host()}:{request.get_full_path()}"
+    # "portal-page": entries are (content, headers); the older "portal-pages" ones held no headers.
+    return f"portal-page:{generation(request)}:{language}:{request.get_host()}:{request.get_full_path()}"
 
 
 def _cacheable_request(request) -> bool:
@@ -36,7 +48,8 @@ def _cacheable_request(request) -> bool:
 
 
 class AnonymousPageCacheMiddleware:
-    """Right after the tenant middleware: a hit costs no database query and no session."""
+    """After the tenant middleware and SecurityMiddleware: a hit costs no database query and no
+    session."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -51,8 +64,10 @@ class AnonymousPageCacheMiddleware:
         key = _key(request)
         cached = cache.get(key)
         if cached is not None:
-            content, content_type = cached
-            response = HttpResponse(content, content_type=content_type)
+            content, headers = cached
+            response = HttpResponse(content)
+            for name, value in headers:
+                response[name] = value
             response["X-Portal-Cache"] = "hit"
             patch_vary_headers(response, ("Cookie", "Accept-Language"))
             return response
@@ -64,6 +79,9 @@ class AnonymousPageCacheMiddleware:
         ):
             if hasattr(response, "render") and not response.is_rendered:
                 response.render()
-            cache.set(key, (response.content, response["Content-Type"]), self.timeout)
+            headers = [
+                (name, value) for name, value in response.items() if name.lower() not in NOT_REPLAYED_HEADERS
+            ]
+            cache.set(key, (response.content, headers), self.timeout)
             response["X-Portal-Cache"] = "miss"
         return response

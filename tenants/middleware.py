@@ -1,12 +1,29 @@
-"""Routes each request by host: the agency console on public hosts, a tenant's portal on its domains."""
+"""Routes each request by host: the agency console on public hosts, a tenant's portal on its domains.
 
+Also: a URL naming an object by an id its model cannot hold is a 404 (MalformedObjectIdMiddleware).
+"""
+
+from django.apps import apps
 from django.conf import settings
-from django.core.exceptions import DisallowedHost
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import DisallowedHost, ValidationError
 from django.db import connection
+from django.http import Http404
 from django.shortcuts import render
 
-from tenants.hosts import tenant_for_host
+from tenants.hosts import current_status, normalise_host, tenant_for_host
 from tenants.models import Tenant
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
+
+
+def _not_serving(request, tenant_name: str, status: str | None, host: str):
+    """The page a host of a tenant in `status` gets, or None when the tenant is active."""
+    if status is None or status == Tenant.Status.ARCHIVED:
+        return render(request, "platform/unknown_host.html", {"host": host}, status=404)
+    if status == Tenant.Status.SUSPENDED:
+        return render(request, "platform/suspended.html", {"brand": tenant_name}, status=503)
+    return None
 
 
 class TenantByHostMiddleware:
@@ -14,19 +31,24 @@ class TenantByHostMiddleware:
 
     Unknown host -> the project's 404 page; archived tenant -> 404; suspended tenant -> 503 naming
     the brand. Replaces django-tenants' TenantMainMiddleware to add the cached lookup and statuses.
+
+    The status comes from the host cache (tenants.hosts), which may be a few seconds old in a
+    process that did not make the change. A POST to one of settings.TENANT_STATUS_CHECKED_URL_NAMES
+    (log-ins, sign-up, API tokens: anything that hands out a credential) reads the status from the
+    database again first.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.public_hosts = set(settings.PUBLIC_HOSTS)
+        self.public_hosts = {normalise_host(host) for host in settings.PUBLIC_HOSTS}
+        self.checked_url_names = frozenset(settings.TENANT_STATUS_CHECKED_URL_NAMES)
 
     def __call__(self, request):
         connection.set_schema_to_public()
         try:
-            host = request.get_host().split(":")[0].lower()
+            host = normalise_host(request.get_host())
         except DisallowedHost:
             return render(request, "platform/unknown_host.html", {"host": ""}, status=400)
-        host = host.removeprefix("www.")
 
         if host in self.public_hosts:
             request.tenant = None
@@ -34,12 +56,71 @@ class TenantByHostMiddleware:
             return self.get_response(request)
 
         tenant = tenant_for_host(host)
-        if tenant is None or tenant.status == Tenant.Status.ARCHIVED:
-            return render(request, "platform/unknown_host.html", {"host": host}, status=404)
-        if tenant.status == Tenant.Status.SUSPENDED:
-            return render(request, "platform/suspended.html", {"brand": tenant.name}, status=503)
+        refusal = _not_serving(request, tenant and tenant.name, tenant and tenant.status, host)
+        if refusal is not None:
+            return refusal
 
         tenant.domain_url = host
         request.tenant = tenant
         connection.set_tenant(tenant)
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        tenant = getattr(request, "tenant", None)
+        if (
+            tenant is None
+            or request.method in SAFE_METHODS
+            or request.resolver_match is None
+            or request.resolver_match.url_name not in self.checked_url_names
+        ):
+            return None
+        return _not_serving(
+            request, tenant.name, current_status(tenant, tenant.domain_url), tenant.domain_url
+        )
+
+
+class MalformedObjectIdMiddleware:
+    """A URL whose `pk` (or `object_id`) its view's model could never hold is a 404, not a 500.
+
+    Wagtail's admin views look objects up with `get_object_or_404(model, pk=<the URL's text>)`;
+    where the URL pattern takes any string (`<str:pk>`: choosers' "chosen" views, editing-session
+    pings, custom viewset views), `abc` for an integer key raised ValueError, a 500. Here the id is
+    converted with the model's own primary-key field first. The model is the view's (`model` of a
+    class-based view or viewset view) or the one the URL names (`app_label`, `model_name`).
+    """
+
+    ID_KWARGS = ("pk", "object_id")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        names = [name for name in self.ID_KWARGS if name in view_kwargs]
+        if not names:
+            return None
+        model = _model_of_view(view_func, view_kwargs)
+        if model is None:
+            return None
+        for name in names:
+            try:
+                model._meta.pk.to_python(unquote(str(view_kwargs[name])))
+            except ValidationError:
+                raise Http404(f"No {model._meta.verbose_name} has that id.") from None
+        return None
+
+
+def _model_of_view(view_func, view_kwargs):
+    model = getattr(view_func, "view_initkwargs", {}).get("model") or getattr(
+        getattr(view_func, "view_class", None), "model", None
+    )
+    if model is None and "app_label" in view_kwargs and "model_name" in view_kwargs:
+        model = f"{view_kwargs['app_label']}.{view_kwargs['model_name']}"
+    if isinstance(model, str):  # "app_label.ModelName", as Wagtail's document chooser names it
+        try:
+            model = apps.get_model(model)
+        except (LookupError, ValueError):
+            return None
+    return model if isinstance(model, type) and hasattr(model, "_meta") else None
