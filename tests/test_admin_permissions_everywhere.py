@@ -137,7 +137,10 @@ def brand(make_tenant, in_tenant):
         JobRun.objects.create(job="coupons.expiring", period="2030-01-02")
         editor = get_user_model().objects.create_user("editor", "editor@perm.example", "editor-pass-1")
         editor.groups.add(Group.objects.get(name="Editors"))
-        samples = {Site: Site.objects.get(is_default_site=True).pk}
+        site = Site.objects.get(is_default_site=True)
+        samples = {Site: site.pk}
+        for setting in settings_registry:  # made on first read otherwise, by any page that reads it
+            setting.for_site(site)
         for route, model in project_admin_routes().items():
             if model is not None and model not in samples and "<" in route:
                 row = model.objects.order_by("pk").first()

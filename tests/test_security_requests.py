@@ -218,30 +218,44 @@ def admin_routes_taking_any_text_as_an_id():
     )
 
 
-def test_every_admin_url_taking_any_text_as_an_id_is_listed_here():
-    # A new one must answer 404 for a bad id too: add it to ADMIN_URLS_WITH_A_BAD_ID below.
-    assert admin_routes_taking_any_text_as_an_id() == sorted(ADMIN_URLS_WITH_A_BAD_ID)
+# Values for the other parts of those URLs: a real model, a session id.
+OTHER_URL_PARTS = {"app_label": "members", "model_name": "member", "session_id": "1"}
 
 
-ADMIN_URLS_WITH_A_BAD_ID = {
-    "admin/documents/chooser/chosen/<str:pk>/": ("get", "/admin/documents/chooser/chosen/abc/"),
-    "admin/images/chooser/chosen/<str:pk>/": ("get", "/admin/images/chooser/chosen/abc/"),
-    "admin/members_member/<str:pk>/ledgers/": ("get", "/admin/members_member/abc/ledgers/"),
-    "admin/editing-sessions/ping/<str:app_label>/<str:model_name>/<str:object_id>/<int:session_id>/": (
-        "post",
-        "/admin/editing-sessions/ping/members/member/abc/1/",
-    ),
-}
+def with_a_bad_id(route: str) -> str:
+    def fill(match):
+        name = match.group(2)
+        if name in ("pk", "object_id"):
+            return "abc"
+        assert name in OTHER_URL_PARTS, f"{route}: add a value for <{name}> to OTHER_URL_PARTS"
+        return OTHER_URL_PARTS[name]
+
+    return "/" + re.sub(r"<(\w+:)?(\w+)>", fill, route)
 
 
-@pytest.mark.parametrize("route", sorted(ADMIN_URLS_WITH_A_BAD_ID))
-def test_a_bad_id_in_an_admin_url_is_a_404(make_tenant, in_tenant, route):
+def test_a_bad_id_in_any_admin_url_is_a_404(make_tenant, in_tenant):
+    """Every admin URL whose id any text fits (found in the URL conf, so a new one is covered the day
+    it is added): GET, or POST where GET is not allowed, as the brand's superuser."""
     tenant = make_tenant("lumen").tenant
     client = Client(raise_request_exception=False)
     with in_tenant(tenant):
         client.force_login(get_user_model().objects.get(username="admin@lumen.example"))
-    method, url = ADMIN_URLS_WITH_A_BAD_ID[route]
-    assert getattr(client, method)(url, HTTP_HOST="lumen.localhost").status_code == 404
+    routes = admin_routes_taking_any_text_as_an_id()
+    assert {
+        "admin/documents/chooser/chosen/<str:pk>/",
+        "admin/images/chooser/chosen/<str:pk>/",
+        "admin/members_member/<str:pk>/ledgers/",
+        "admin/editing-sessions/ping/<str:app_label>/<str:model_name>/<str:object_id>/<int:session_id>/",
+    } <= set(routes)
+
+    answers = {}
+    for route in routes:
+        url = with_a_bad_id(route)
+        response = client.get(url, HTTP_HOST="lumen.localhost")
+        if response.status_code == 405:
+            response = client.post(url, HTTP_HOST="lumen.localhost")
+        answers[url] = response.status_code
+    assert answers == dict.fromkeys(answers, 404)
     # Integer-keyed viewset URLs were already 404s by their converter; still so.
     assert client.get("/admin/members_member/edit/abc/", HTTP_HOST="lumen.localhost").status_code == 404
 
