@@ -1,45 +1,19 @@
 """/graphql/ on tenant hosts, with limits on every request."""
 
 import hashlib
+import json
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
-from graphene.validation import depth_limit_validator
-from graphene_django.views import GraphQLView
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http.multipartparser import MultiPartParserError
+from graphene_django.views import GraphQLView, HttpError
 from graphql import ExecutionResult, GraphQLError, parse
-from graphql.validation import NoSchemaIntrospectionCustomRule, ValidationRule, specified_rules
 
+from builder.graphql.limits import validation_rules
 from core.cache import generation
 from core.language import language_for
-
-
-class MaxAliasesRule(ValidationRule):
-    """Refuses documents with more aliases than GRAPHQL_MAX_ALIASES (aliases multiply work)."""
-
-    def __init__(self, context):
-        super().__init__(context)
-        self.count = 0
-
-    def enter_field(self, node, *_args):
-        if node.alias is not None:
-            self.count += 1
-            if self.count == settings.GRAPHQL_MAX_ALIASES + 1:
-                self.report_error(
-                    GraphQLError(
-                        f"Too many aliases: at most {settings.GRAPHQL_MAX_ALIASES} per request.", node
-                    )
-                )
-
-
-def validation_rules(debug: bool) -> tuple:
-    # Passing rules replaces graphql-core's standard ones, so they are listed first.
-    rules = [*specified_rules, depth_limit_validator(max_depth=settings.GRAPHQL_MAX_DEPTH), MaxAliasesRule]
-    if not debug:
-        # Blocks __schema/__type but still allows __typename, which client libraries send.
-        rules.append(NoSchemaIntrospectionCustomRule)
-    return tuple(rules)
-
 
 ALLOWED_PAGE_ORDERS = {
     f"{sign}{field}"
@@ -63,9 +37,16 @@ class PageOrderMiddleware:
         return next_resolver(root, info, **args)
 
 
+def bad_request(message: str) -> HttpError:
+    """graphene-django answers an HttpError as {"errors": [{"message": ...}]} with its status."""
+    return HttpError(HttpResponseBadRequest(message), message)
+
+
 class LimitedGraphQLView(GraphQLView):
-    """Depth, aliases and document size are limited; list sizes are capped by GRAPPLE['MAX_PAGE_SIZE'];
-    introspection and GraphiQL only with DEBUG."""
+    """Depth, aliases, cost and document size are limited; list sizes are capped by
+    GRAPPLE['MAX_PAGE_SIZE']; introspection and GraphiQL only with DEBUG. Malformed requests
+    (bodies that are not UTF-8, JSON nested too deeply, a query or variables of the wrong type)
+    are answered 400 with a GraphQL error, never 500."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("validation_rules", validation_rules(settings.DEBUG))
@@ -74,7 +55,21 @@ class LimitedGraphQLView(GraphQLView):
 
     def dispatch(self, request, *args, **kwargs):
         """Anonymous answers are the same for every visitor: they are cached per tenant and
-        generation (purged on publish), keyed by the exact request."""
+        generation (purged on publish), keyed by the host and the exact request."""
+        too_big = f"The request body is too large: at most {settings.GRAPHQL_MAX_BODY_BYTES} bytes."
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if declared > settings.GRAPHQL_MAX_BODY_BYTES:
+            return JsonResponse({"errors": [{"message": too_big}]}, status=400)
+        try:
+            body = request.body
+        except RequestDataTooBig:
+            return JsonResponse({"errors": [{"message": too_big}]}, status=400)
+        if len(body) > settings.GRAPHQL_MAX_BODY_BYTES:
+            return JsonResponse({"errors": [{"message": too_big}]}, status=400)
+
         key = self.anonymous_cache_key(request)
         if key is not None:
             cached_body = cache.get(key)
@@ -98,8 +93,43 @@ class LimitedGraphQLView(GraphQLView):
         if request.method == "GET" and "text/html" in request.headers.get("Accept", ""):
             return None  # GraphiQL
         payload = request.body if request.method == "POST" else request.META.get("QUERY_STRING", "").encode()
-        digest = hashlib.sha256(request.method.encode() + b"\0" + payload).hexdigest()
+        # Answers hold absolute URLs on the request's host: a tenant with two domains gets two.
+        origin = request.build_absolute_uri("/").encode()
+        digest = hashlib.sha256(request.method.encode() + b"\0" + origin + b"\0" + payload).hexdigest()
         return f"graphql:{generation(request)}:{language_for(request)}:{digest}"
+
+    def parse_body(self, request):
+        """As graphene-django's, but every malformed body is a 400 (it lets UnicodeDecodeError and
+        RecursionError through as 500s, and relies on `assert` for the JSON's shape)."""
+        content_type = self.get_content_type(request)
+        try:
+            if content_type == "application/graphql":
+                return {"query": request.body.decode("utf-8")}
+            if content_type == "application/json":
+                data = json.loads(request.body.decode("utf-8"))
+                if not isinstance(data, dict):
+                    raise bad_request("The request body must be a JSON object with a `query`.")
+                return data
+            return super().parse_body(request)
+        except UnicodeDecodeError as error:
+            raise bad_request("The request body is not valid UTF-8.") from error
+        except RecursionError as error:
+            raise bad_request("The request body is nested too deeply.") from error
+        except ValueError as error:  # json.JSONDecodeError
+            raise bad_request("The request body is not valid JSON.") from error
+        except (MultiPartParserError, SuspiciousOperation) as error:
+            raise bad_request("The request body is not a valid form.") from error
+
+    @staticmethod
+    def get_graphql_params(request, data):
+        query, variables, operation_name, id = GraphQLView.get_graphql_params(request, data)
+        if query is not None and not isinstance(query, str):
+            raise bad_request("`query` must be a string.")
+        if variables is not None and not isinstance(variables, dict):
+            raise bad_request("`variables` must be a JSON object.")
+        if operation_name is not None and not isinstance(operation_name, str):
+            raise bad_request("`operationName` must be a string.")
+        return query, variables, operation_name, id
 
     def execute_graphql_request(self, request, data, query, variables, operation_name, show_graphiql=False):
         if query:
@@ -107,4 +137,12 @@ class LimitedGraphQLView(GraphQLView):
                 parse(query, no_location=True, max_tokens=settings.GRAPHQL_MAX_TOKENS)
             except GraphQLError as error:
                 return ExecutionResult(data=None, errors=[error])
-        return super().execute_graphql_request(request, data, query, variables, operation_name, show_graphiql)
+        # The cost rules count `limit: $n` and `sizes: $s` with this request's variables. Django
+        # makes a view instance per request, so setting them here is safe.
+        self.validation_rules = validation_rules(settings.DEBUG, variables)
+        try:
+            return super().execute_graphql_request(
+                request, data, query, variables, operation_name, show_graphiql
+            )
+        except RecursionError:
+            return ExecutionResult(data=None, errors=[GraphQLError("The document is nested too deeply.")])

@@ -109,10 +109,11 @@ def test_unpublished_and_private_pages_are_not_exposed(make_tenant, in_tenant, c
 
 
 def nested(depth: int) -> str:
+    # limit: 1, or the cost limit refuses it first (each level multiplies by its page size).
     query = "title"
     for _ in range(depth - 1):
-        query = f"children {{ {query} }}"
-    return f"{{ pages {{ {query} }} }}"
+        query = f"children(limit: 1) {{ {query} }}"
+    return f"{{ pages(limit: 1) {{ {query} }} }}"
 
 
 def test_over_deep_queries_are_refused(make_tenant, client):
