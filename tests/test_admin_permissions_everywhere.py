@@ -17,8 +17,6 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from wagtail.contrib.settings.registry import registry as settings_registry
@@ -28,6 +26,7 @@ from core.models import JobRun
 from coupons import services as coupon_services
 from coupons.tests.factories import CouponTemplateFactory
 from members.tests.factories import MemberFactory, MemberLevelFactory
+from tests.staff import log_in, make_editor
 
 HOST = "perm.localhost"
 REFUSED = {(302, "/admin/"), (403, None)}
@@ -135,8 +134,7 @@ def brand(make_tenant, in_tenant):
         template = CouponTemplateFactory()
         coupon_services.issue_coupon(template, member, acting_user=None)
         JobRun.objects.create(job="coupons.expiring", period="2030-01-02")
-        editor = get_user_model().objects.create_user("editor", "editor@perm.example", "editor-pass-1")
-        editor.groups.add(Group.objects.get(name="Editors"))
+        make_editor()
         site = Site.objects.get(is_default_site=True)
         samples = {Site: site.pk}
         for setting in settings_registry:  # made on first read otherwise, by any page that reads it
@@ -160,12 +158,7 @@ def row_counts(in_tenant, tenant) -> dict[str, int]:
 
 
 def log_in_as_editor() -> Client:
-    client = Client()
-    response = client.post(
-        "/admin/login/", {"username": "editor", "password": "editor-pass-1"}, HTTP_HOST=HOST
-    )
-    assert (response.status_code, response["Location"]) == (302, "/admin/")
-    return client
+    return log_in(HOST)
 
 
 def answer(response):

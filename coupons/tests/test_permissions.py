@@ -6,7 +6,6 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.utils import timezone
 
@@ -14,9 +13,10 @@ from coupons import services
 from coupons.models import Coupon, CouponTemplate
 from members import services as member_services
 from members.models import Member
+from tests.staff import REFUSED, grant, make_editor, outcome
+from tests.staff import log_in as log_in_on
 
 HOST = "perm.localhost"
-REFUSED = (302, "/admin/")  # Wagtail's refusal: back to the dashboard with "Sorry, you do not have ..."
 
 
 def gold_member(username, gold) -> Member:
@@ -55,33 +55,12 @@ def brand(make_tenant, in_tenant):
         template = coupon_template("Gold gift", total_quantity=10)
         for name in ("gold0", "gold1"):
             gold_member(name, gold)
-        editor = get_user_model().objects.create_user("editor", "editor@perm.example", "editor-pass-1")
-        editor.groups.add(Group.objects.get(name="Editors"))
+        make_editor()
     return tenant, template, gold
 
 
 def log_in(host=HOST) -> Client:
-    client = Client()
-    response = client.post(
-        "/admin/login/", {"username": "editor", "password": "editor-pass-1"}, HTTP_HOST=host
-    )
-    assert (response.status_code, response["Location"]) == (302, "/admin/")
-    return client
-
-
-def grant(in_tenant, tenant, *permissions):
-    with in_tenant(tenant):
-        user = get_user_model().objects.get(username="editor")
-        for permission in permissions:
-            app_label, codename = permission.split(".")
-            user.user_permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
-
-
-def outcome(response):
-    """200 for a page shown, (302, "/admin/") for Wagtail's refusal, anything else as it came."""
-    return 200 if response.status_code == 200 else (response.status_code, response.get("Location"))
+    return log_in_on(host)
 
 
 def admin_urls(template):

@@ -4,14 +4,14 @@ needs, and a refused POST changes nothing."""
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from django.test import Client
 
 from members import services
 from members.models import LedgerSource, Member, MemberLevel, PointsEntry
+from tests.staff import EDITOR_PASSWORD, REFUSED, answer, grant, make_editor, outcome
+from tests.staff import log_in as log_in_on
 
 HOST = "perm.localhost"
-REFUSED = (302, "/admin/")  # Wagtail's refusal: back to the dashboard with "Sorry, you do not have ..."
 
 
 @pytest.fixture
@@ -24,38 +24,13 @@ def brand(make_tenant, in_tenant):
         member = services.enrol_member(user)
         Member.objects.filter(pk=member.pk).update(level=gold)
         services.add_points(member, 120, reason="Welcome", source=LedgerSource.MANUAL, idempotency_key="w")
-        editor = get_user_model().objects.create_user("editor", "editor@perm.example", "editor-pass-1")
-        editor.groups.add(Group.objects.get(name="Editors"))
+        make_editor()
         member.refresh_from_db()
     return tenant, member, gold, silver
 
 
 def log_in(username="editor", host=HOST) -> Client:
-    client = Client()
-    response = client.post(
-        "/admin/login/", {"username": username, "password": f"{username}-pass-1"}, HTTP_HOST=host
-    )
-    assert (response.status_code, response["Location"]) == (302, "/admin/")
-    return client
-
-
-def grant(in_tenant, tenant, *permissions, username="editor"):
-    with in_tenant(tenant):
-        user = get_user_model().objects.get(username=username)
-        for permission in permissions:
-            app_label, codename = permission.split(".")
-            user.user_permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
-
-
-def answer(response):
-    return (response.status_code, response.get("Location"))
-
-
-def outcome(response):
-    """200 for a page shown, (302, "/admin/") for Wagtail's refusal, anything else as it came."""
-    return 200 if response.status_code == 200 else answer(response)
+    return log_in_on(host, username)
 
 
 def admin_urls(member, gold):
@@ -117,7 +92,7 @@ def test_the_removed_add_and_delete_screens_are_gone(brand, in_tenant):
     deletes one here."""
     tenant, member, _gold, _silver = brand
     with in_tenant(tenant):
-        get_user_model().objects.create_superuser("boss", "boss@perm.example", "boss-pass-1")
+        get_user_model().objects.create_superuser("boss", "boss@perm.example", EDITOR_PASSWORD)
     client = log_in("boss")
     assert client.get("/admin/members_member/new/", HTTP_HOST=HOST).status_code == 404
     assert client.get(f"/admin/members_member/delete/{member.pk}/", HTTP_HOST=HOST).status_code == 404
