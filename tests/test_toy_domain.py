@@ -43,7 +43,10 @@ def test_its_block_is_in_the_page_editor_and_renders_on_the_page(toy_tenant, in_
     assert editor.status_code == 200
     assert "Toy greeting" in editor.content.decode()  # offered in the block picker
     page = Client().get("/", HTTP_HOST="toy.localhost").content.decode()
-    assert '<section class="block block-toy-greeting variant-light"><p class="toy-greeting">Hello from a domain</p>' in page
+    assert (
+        '<section class="block block-toy-greeting variant-light"><p class="toy-greeting">Hello from a domain</p>'
+        in page
+    )
 
 
 def test_its_viewer_field_answers_in_graphql(toy_tenant, in_tenant):
@@ -83,5 +86,7 @@ def test_its_daily_job_runs_once_a_day_at_its_local_time(toy_tenant, in_tenant):
         assert ran["toy.daily"] == {"today": "2026-11-25"}
         assert toy.daily_runs == [{"today": dt.date(2026, 11, 25), "time_zone": "Asia/Shanghai"}]
         # Later ticks the same local day run nothing again.
-        assert "toy.daily" not in jobs.run_due_jobs("Asia/Shanghai", now=shanghai_0559 + dt.timedelta(hours=9))
+        assert "toy.daily" not in jobs.run_due_jobs(
+            "Asia/Shanghai", now=shanghai_0559 + dt.timedelta(hours=9)
+        )
         assert list(JobRun.objects.filter(job="toy.daily").values_list("period", flat=True)) == ["2026-11-25"]
