@@ -20,7 +20,7 @@ from grapple.types.documents import get_document_type
 from grapple.types.images import get_image_type, get_rendition_type
 from grapple.types.interfaces import get_page_interface
 
-from builder.graphql import images
+from builder.graphql import images, visibility
 from builder.graphql.visibility import DRAFT_FIELDS, only_visible_pages
 
 
@@ -66,6 +66,12 @@ def harden_schema(schema: Schema) -> Schema:
     image.fields["src"].resolve = images.resolve_media_url
     graphql_schema.get_type(get_rendition_type()._meta.name).fields["url"].resolve = images.resolve_media_url
     graphql_schema.get_type(get_document_type()._meta.name).fields["url"].resolve = images.resolve_media_url
+
+    query = graphql_schema.query_type
+    for name in ("document", "documents"):
+        query.fields[name].resolve = visibility.only_public_documents(
+            query.fields[name].resolve or default_field_resolver
+        )
 
     graphql_schema.portal_hardened = True
     return schema

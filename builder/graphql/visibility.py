@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db.models import Q
 from wagtail.models import Page, PageViewRestriction
 
 # draftTitle is the title of the latest draft; the others say when a draft was saved, whether one
@@ -67,3 +68,38 @@ def only_visible_pages(resolve):
 
     resolve_visible_pages.only_visible_pages = True
     return resolve_visible_pages
+
+
+def restricted_collection_ids(info) -> frozenset[int]:
+    """Collections with a view restriction and every collection below them (Wagtail's document
+    privacy covers a collection's descendants), two queries a request."""
+    from wagtail.models import Collection, CollectionViewRestriction
+
+    request = info.context
+    cached = getattr(request, "_graphql_restricted_collections", None)
+    if cached is None:
+        paths = list(CollectionViewRestriction.objects.values_list("collection__path", flat=True).distinct())
+        cached = frozenset()
+        if paths:
+            below = Q()
+            for path in paths:
+                below |= Q(path__startswith=path)
+            cached = frozenset(Collection.objects.filter(below).values_list("pk", flat=True))
+        request._graphql_restricted_collections = cached
+    return cached
+
+
+def only_public_documents(resolve):
+    """`document` and `documents`: grapple leaves out a document whose own collection is private,
+    but not one in a collection below a private one; this leaves out both."""
+
+    def resolver(root, info, **kwargs):
+        result = resolve(root, info, **kwargs)
+        if result is None:
+            return None
+        private = restricted_collection_ids(info)
+        if isinstance(result, Iterable):
+            return [document for document in result if document.collection_id not in private]
+        return None if result.collection_id in private else result
+
+    return resolver

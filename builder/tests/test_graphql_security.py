@@ -615,3 +615,30 @@ def test_each_domain_of_a_tenant_gets_its_own_urls_even_from_the_answer_cache(
     for host in (HOST, "coffee.localhost", HOST, "coffee.localhost"):
         _, body = gql(client, host, query)
         assert body["data"]["image"]["url"].startswith(f"http://{host}/media/lumen/")
+
+
+def test_documents_in_a_private_collection_or_below_one_are_not_listed(lumen, in_tenant, client):
+    from wagtail.models import Collection, CollectionViewRestriction
+
+    with in_tenant(lumen):
+        root = Collection.get_first_root_node()
+        staff_only = root.add_child(name="Staff only")
+        CollectionViewRestriction.objects.create(collection=staff_only, restriction_type="login")
+        below = staff_only.add_child(name="Contracts")
+        public = Document.objects.create(title="Menu", file=ContentFile(b"%PDF-1.4", name="menu.pdf"))
+        private = Document.objects.create(
+            title="Secret plan", collection=staff_only, file=ContentFile(b"%PDF-1.4", name="plan.pdf")
+        )
+        deeper = Document.objects.create(
+            title="Contract", collection=below, file=ContentFile(b"%PDF-1.4", name="contract.pdf")
+        )
+    _, body = gql(client, HOST, "{ documents { title } }")
+    assert body["data"]["documents"] == [{"title": "Menu"}]
+    for document in (private, deeper):
+        _, body = gql(client, HOST, f"{{ document(id: {document.pk}) {{ title }} }}")
+        assert body["data"]["document"] is None
+    _, body = gql(client, HOST, f"{{ document(id: {public.pk}) {{ title }} }}")
+    assert body["data"]["document"] == {"title": "Menu"}
+    with in_tenant(lumen):
+        for document in (public, private, deeper):
+            document.file.delete(save=False)
