@@ -214,3 +214,30 @@ def test_without_a_browser_language_the_portal_speaks_the_brands_language(make_t
     # The visitor's own choice wins.
     english = client.get("/help/", HTTP_HOST="lumen.localhost", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert ">Skip to content</a>" in english
+
+
+def test_the_sharing_image_is_on_the_tenants_own_host(make_tenant, in_tenant, client, settings):
+    import io
+    import uuid
+
+    from django.core.files.images import ImageFile
+    from PIL import Image as PILImage
+    from wagtail.images.models import Image
+
+    settings.WAGTAILADMIN_BASE_URL = "https://console.example.com"
+    tenant = make_tenant("lumen").tenant
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (1300, 700), "#6b3e26").save(buffer, "PNG")
+    stem = f"share-{uuid.uuid4().hex[:12]}"
+    with in_tenant(tenant):
+        image = Image.objects.create(title="Share", file=ImageFile(buffer, name=f"{stem}.png"))
+        home = HomePage.objects.get()
+        home.share_image = image
+        home.save_revision().publish()
+    html = client.get("/", HTTP_HOST="lumen.localhost").content.decode()
+    assert '<meta property="og:image" content="http://lumen.localhost/media/lumen/images/' in html
+    assert "console.example.com" not in html
+    with in_tenant(tenant):
+        for rendition in image.renditions.all():
+            rendition.file.delete(save=False)
+        image.file.delete(save=False)
