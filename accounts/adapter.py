@@ -8,6 +8,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from accounts import services
+from accounts.models import CustomerProfile
+from core.language import remember_language
 
 
 def _brand_name() -> str:
@@ -43,6 +45,16 @@ class CustomerAccountAdapter(DefaultAccountAdapter):
                     acting_user=None,
                 )
         return user
+
+    def post_login(self, request, user, **kwargs):
+        """After log-in the portal speaks the language on the customer's profile."""
+        response = super().post_login(request, user, **kwargs)
+        language = (
+            CustomerProfile.objects.filter(user=user).values_list("preferred_language", flat=True).first()
+        )
+        if language and response is not None:
+            remember_language(response, language)
+        return response
 
     def is_safe_url(self, url) -> bool:
         """Where `next=` may send a customer after log-in, log-out, sign-up...: a path, or a URL on

@@ -10,7 +10,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from accounts import services, tokens
 from accounts.forms import DeleteAccountForm, ProfileForm
 from accounts.selectors import profile_for
+from core.language import remember_language
 
 # settings.LOGIN_URL is the agency console's (public host); customers log in through allauth.
 customer_login_required = login_required(login_url=reverse_lazy("account_login"))
@@ -34,8 +35,11 @@ def profile(request):
             for field, message in error.errors.items():
                 form.add_error(field, message)
         else:
-            messages.success(request, _("Your profile is saved."))
-            return redirect("accounts:profile")
+            # The portal follows the language the customer chose, from this answer on.
+            language = form.cleaned_data["preferred_language"]
+            with translation.override(language):
+                messages.success(request, _("Your profile is saved."))
+            return remember_language(redirect("accounts:profile"), language)
     return render(request, "accounts/profile.html", {"form": form, "profile": current})
 
 

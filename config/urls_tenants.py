@@ -10,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts import views as account_views
 from builder.graphql.views import LimitedGraphQLView
+from core.language import switch_language
 from tenants.media import serve_tenant_media
 
 urlpatterns = [
@@ -18,6 +19,7 @@ urlpatterns = [
     # Read-only API; no cookie-authenticated writes, so no CSRF token is needed.
     path("graphql/", csrf_exempt(LimitedGraphQLView.as_view(graphiql=settings.DEBUG)), name="graphql"),
     path(f"{settings.MEDIA_URL.strip('/')}/<str:schema_name>/<path:path>", serve_tenant_media),
+    path("language/<str:language>/", switch_language, name="switch_language"),
     path("account/api-token/", account_views.issue_api_token, name="api_token"),
     path("account/", include("members.urls")),
     path("account/coupons/", include("coupons.urls")),

@@ -74,6 +74,7 @@ def test_deleting_anonymises_the_customer_and_keeps_the_ledger(alpha, mei, brows
 
 
 def test_a_wrong_password_deletes_nothing(alpha, mei, browser, in_tenant):
+    browser.get("/language/en/", HTTP_HOST="alpha.localhost")  # her profile says Chinese
     response = browser.post(
         "/account/profile/delete/", {"password": "wrong-password"}, HTTP_HOST="alpha.localhost"
     )

@@ -99,7 +99,8 @@ def test_the_phone_number_is_stored_in_e164(alpha, mei, browser, in_tenant, type
 
 
 def test_an_invalid_phone_number_is_refused_with_the_format_help(alpha, mei, browser, in_tenant):
-    post_profile(browser, GOOD)
+    post_profile(browser, GOOD)  # saves Chinese as her language, so the portal answers in Chinese
+    browser.get("/language/en/", HTTP_HOST="alpha.localhost")  # until she picks English in the header
     with in_tenant(alpha):
         before = model_to_dict(CustomerProfile.objects.get(user=mei))
 

@@ -48,8 +48,8 @@ def sorted_links(hrefs, domain: str) -> tuple[set[str], set[str], set[str]]:
         parts = urlsplit(href)
         if parts.scheme in ("mailto", "tel"):
             contact.add(href)
-        elif href.startswith("#"):
-            continue
+        elif href.startswith(("#", "/language/")):
+            continue  # in-page anchors; the header's language switch (accounts/tests/test_language.py)
         elif not parts.scheme and not parts.netloc:
             internal.add(href)
         elif parts.scheme in ("http", "https") and parts.hostname == domain:
