@@ -122,4 +122,3 @@ class StaffPasswordChangeForm(WagtailPasswordChangeForm):
         if not current_password_is_right(self.user, password):
             raise forms.ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
         return password
-
