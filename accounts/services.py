@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import CustomerProfile, Gender
 from accounts.phones import PHONE_FORMAT_HELP, normalise_phone
@@ -47,7 +48,7 @@ def register_customer(
         if privacy_policy_url
         else {}
     )
-    profile, _ = CustomerProfile.objects.get_or_create(
+    profile, _created = CustomerProfile.objects.get_or_create(
         user=user, defaults={"preferred_language": preferred_language, **consent}
     )
     record_event("customer.signed_up", subject=user, data={}, idempotency_key=f"customer.signed_up:{user.pk}")
@@ -84,27 +85,27 @@ def update_profile(
     display_name = (display_name or "").strip()
     errors: dict[str | None, str] = {}
     if len(display_name) > CustomerProfile._meta.get_field("display_name").max_length:
-        errors["display_name"] = "Keep your name to 80 characters or fewer."
+        errors["display_name"] = _("Keep your name to 80 characters or fewer.")
     number = ""
     if (phone or "").strip():
         number = normalise_phone(phone)
         if number is None:
-            errors["phone"] = f"This does not look like a phone number. {PHONE_FORMAT_HELP}"
+            errors["phone"] = _("This does not look like a phone number. %(help)s") % {"help": PHONE_FORMAT_HELP}
         elif CustomerProfile.objects.filter(phone=number).exclude(user=user).exists():
-            errors["phone"] = "This phone number is already used by another account."
+            errors["phone"] = _("This phone number is already used by another account.")
     if birthday is not None:
         if birthday > timezone.localdate():
-            errors["birthday"] = "Your birthday cannot be in the future."
+            errors["birthday"] = _("Your birthday cannot be in the future.")
         elif birthday < OLDEST_BIRTHDAY:
-            errors["birthday"] = "Check the year of your birthday."
+            errors["birthday"] = _("Check the year of your birthday.")
     if gender not in ("", *Gender.values):
-        errors["gender"] = "Choose one of the options."
+        errors["gender"] = _("Choose one of the options.")
     if preferred_language not in dict(settings.LANGUAGES):
-        errors["preferred_language"] = "Choose one of the languages offered."
+        errors["preferred_language"] = _("Choose one of the languages offered.")
     if errors:
         raise AccountError(errors)
 
-    profile, _ = CustomerProfile.objects.select_for_update().get_or_create(user=user)
+    profile, _created = CustomerProfile.objects.select_for_update().get_or_create(user=user)
     profile.display_name = display_name
     profile.phone = number
     profile.birthday = birthday
@@ -120,7 +121,7 @@ def update_profile(
         with transaction.atomic():
             profile.save()
     except IntegrityError:
-        raise AccountError({"phone": "This phone number is already used by another account."}) from None
+        raise AccountError({"phone": _("This phone number is already used by another account.")}) from None
     return profile
 
 
@@ -134,7 +135,7 @@ def delete_account(user, *, acting_user):
     gender, marketing consent, and the log-in records (which hold IP addresses).
     """
     if user.is_staff or user.is_superuser:
-        raise AccountError({None: "Staff accounts are closed by the brand's administrator, not here."})
+        raise AccountError({None: _("Staff accounts are closed by the brand's administrator, not here.")})
     user = get_user_model().objects.select_for_update().get(pk=user.pk)
     # Axes keeps log-in records under the account's username (accounts.lockout); the e-mail
     # covers records made before the account existed.
