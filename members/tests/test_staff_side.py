@@ -12,7 +12,7 @@ from members.models import LedgerSource, Member, MemberLevel, PointsEntry
 
 @pytest.fixture
 def shop(make_tenant, in_tenant):
-    tenant = make_tenant("lumen").tenant
+    tenant = make_tenant("lumen", default_language="en").tenant
     with in_tenant(tenant):
         gold = MemberLevel.objects.create(name="Gold", threshold_points=0)
         get_user_model().objects.create_superuser("boss", "boss@lumen.example", "boss-pass-1")
