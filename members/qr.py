@@ -5,6 +5,7 @@ import re
 import qrcode
 import qrcode.image.svg
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 PREFIX = (
     "M1:"  # format version 1: the member's code; a staff scanner reads it back with member_code_from_scan
@@ -40,6 +41,6 @@ def member_code_from_scan(text: str) -> str:
         cleaned = cleaned[len(PREFIX) :]
     if not CODE.match(cleaned):
         raise MalformedMemberCode(
-            "That is not a member code: scan the member card's QR code or type its 16 letters and digits."
+            _("That is not a member code: scan the member card's QR code or type its 16 letters and digits.")
         )
     return cleaned
