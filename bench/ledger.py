@@ -12,8 +12,9 @@ measurement, all starting at the same moment.
   alternately, each its own transaction, a new idempotency key per operation. The clients load the
   URLconf first, as a web process does: that registers Wagtail's admin viewsets, and their models
   with Wagtail's reference index, whose post_save handler then runs on every Model.save().
-- raw_sql: the same alternation through psycopg on its own connection (same driver settings as
-  Django's: client-side binding, no prepared statements), each operation BEGIN; SELECT points,
+- raw_sql: the same alternation through psycopg on its own connection (in the driver mode the
+  service's fixed statements use, core.db.prepared_cursor: server-side binding, statements
+  prepared after two runs), each operation BEGIN; SELECT points,
   lifetime_points ... FOR UPDATE; INSERT INTO members_pointsentry ...; UPDATE members_member ...;
   COMMIT, with a new idempotency key per operation. It keeps balance = ledger sum too, and writes
   no outbox event and checks no level: that and the ORM are what the ratio prices.
@@ -58,6 +59,10 @@ def open_raw_connection(schema: str):
     from psycopg import sql
 
     raw = psycopg.connect(**connection.get_connection_params(), autocommit=True)
+    # The driver mode of the service's hot path (core.db.prepared_cursor): server-side binding,
+    # statements prepared after two runs.
+    raw.cursor_factory = psycopg.Cursor
+    raw.prepare_threshold = 2
     raw.execute(sql.SQL("SET search_path = {}, public").format(sql.Identifier(schema)))
     return raw
 
@@ -172,13 +177,33 @@ def service_statements(member, ops: int = 100) -> dict:
         finally:
             current.append((time.perf_counter() - started) * 1000)
 
-    for n in range(2 * ops):
-        name = "spend_points" if n % 2 else "add_points"
-        current = []
-        with CaptureQueriesContext(connection) as queries, connection.execute_wrapper(timed):
-            operation(member, n, f"{run_id}-{n}")
-        statements[name] = [query["sql"] for query in queries.captured_queries]
-        timings[name].append(current)
+    import psycopg
+
+    sent_directly = []  # statements of core.db.prepared_cursor (psycopg, not Django's cursor)
+    plain_execute = psycopg.Cursor.execute
+
+    def counted_execute(cursor, query, params=None, **kwargs):
+        if type(cursor) is not psycopg.Cursor:  # Django's cursors are subclasses, counted above
+            return plain_execute(cursor, query, params, **kwargs)
+        started = time.perf_counter()
+        try:
+            return plain_execute(cursor, query, params, **kwargs)
+        finally:
+            sent_directly.append((" ".join(str(query).split()), (time.perf_counter() - started) * 1000))
+
+    psycopg.Cursor.execute = counted_execute
+    try:
+        for n in range(2 * ops):
+            name = "spend_points" if n % 2 else "add_points"
+            current, sent_directly[:] = [], []
+            with CaptureQueriesContext(connection) as queries, connection.execute_wrapper(timed):
+                operation(member, n, f"{run_id}-{n}")
+            sqls = [query["sql"] for query in queries.captured_queries]
+            # Django's BEGIN first, its COMMIT last; the prepared statements in between, in order.
+            statements[name] = [sqls[0], *[sql for sql, _ms in sent_directly], *sqls[1:]]
+            timings[name].append([*current, *[ms for _sql, ms in sent_directly]])
+    finally:
+        psycopg.Cursor.execute = plain_execute
     result = {}
     for name, sqls in statements.items():
         executed = [sql for sql in sqls if sql not in ("BEGIN", "COMMIT")]

@@ -25,6 +25,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core import registry
+from core.db import prepared_cursor
 from core.models import OutboxEvent
 
 logger = logging.getLogger(__name__)
@@ -56,7 +57,7 @@ def record_event(kind: str, *, subject=None, data: dict | None = None, idempoten
         raise ValueError("An event needs an idempotency key.")
     subscribed = bool(registry.event_subscribers(kind))
     now = timezone.now()
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             INSERT_EVENT_SQL,
             [

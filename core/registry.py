@@ -83,17 +83,37 @@ def _listed(hook_name: str) -> list:
     return [item for contribute in hooks.get_hooks(hook_name) for item in contribute()]
 
 
+# Event kinds and subscribers are read on every recorded event (every points change): kept per
+# process for as long as the registered hook functions are the same ones (a hook registered later,
+# or temporarily in a test, is a new tuple and rebuilds them).
+_events_cache: dict[str, tuple] = {}
+
+
+def _cached(hook_name: str, build: Callable):
+    contributors = tuple(hooks.get_hooks(hook_name))
+    cached = _events_cache.get(hook_name)
+    if cached is None or cached[0] != contributors:
+        cached = _events_cache[hook_name] = (contributors, build())
+    return cached[1]
+
+
 def event_kinds() -> dict[str, str]:
-    return _merged(EVENT_KINDS)
+    return _cached(EVENT_KINDS, lambda: _merged(EVENT_KINDS))
 
 
 def event_subscribers(kind: str) -> list[Callable]:
     """Every handler registered for `kind`, in hook order."""
-    handlers = []
+    return _cached(EVENT_SUBSCRIBERS, _subscribers_by_kind).get(kind, [])
+
+
+def _subscribers_by_kind() -> dict[str, list[Callable]]:
+    by_kind: dict[str, list[Callable]] = {}
     for contribute in hooks.get_hooks(EVENT_SUBSCRIBERS):
-        registered = contribute().get(kind, [])
-        handlers.extend(registered if isinstance(registered, list | tuple) else [registered])
-    return handlers
+        for kind, registered in contribute().items():
+            by_kind.setdefault(kind, []).extend(
+                registered if isinstance(registered, list | tuple) else [registered]
+            )
+    return by_kind
 
 
 def scheduled_jobs() -> list:

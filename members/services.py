@@ -10,10 +10,11 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from core.db import prepared_cursor
 from core.errors import PortalError
 from core.outbox import record_event
 from members.models import BalanceEntry, LedgerSource, Member, MemberLevel, PointsEntry
@@ -166,7 +167,7 @@ def _checked(ledger: Ledger, amount) -> int:
 
 
 # Every points and balance change runs these few fixed statements: lock the member, insert the
-# entry, update the balance (then the outbox event). They are SQL because building them through
+# entry and update the balance (one statement), then the outbox event. They are SQL because building them through
 # the ORM cost more CPU than the database spent running them (bench/ledger.py measures the service
 # against a raw transaction of the same shape). The constraints on the tables still decide.
 LOCK_MEMBER_SQL = """
@@ -182,13 +183,27 @@ SELECT m.points, m.lifetime_points, m.balance_cents, m.level_id, l.threshold_poi
  WHERE m.id = %s
    FOR UPDATE OF m
 """
-INSERT_ENTRY_SQL = """
-INSERT INTO {table} (member_id, delta, balance_after, reason, source, idempotency_key, acting_user_id, created_at)
-VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
-ON CONFLICT (member_id, idempotency_key) DO NOTHING RETURNING id
+# The entry and the new balance in one statement: the balance moves only when the entry went in
+# (a retry with a used idempotency key inserts nothing, so it updates nothing and returns no row).
+APPLY_CHANGE_SQL = """
+WITH entry AS (
+    INSERT INTO {entries} (member_id, delta, balance_after, reason, source, idempotency_key,
+                           acting_user_id, created_at)
+    VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
+    ON CONFLICT (member_id, idempotency_key) DO NOTHING
+    RETURNING id
+)
+UPDATE members_member SET {balances}
+ WHERE id = %s AND EXISTS (SELECT 1 FROM entry)
+RETURNING (SELECT id FROM entry)
 """
-UPDATE_POINTS_SQL = "UPDATE members_member SET points = %s, lifetime_points = %s WHERE id = %s"
-UPDATE_BALANCE_SQL = "UPDATE members_member SET balance_cents = %s WHERE id = %s"
+APPLY_POINTS_SQL = APPLY_CHANGE_SQL.format(
+    entries="members_pointsentry", balances="points = %s, lifetime_points = %s"
+)
+APPLY_BALANCE_SQL = APPLY_CHANGE_SQL.format(entries="members_balanceentry", balances="balance_cents = %s")
+
+
+LEDGER_SOURCES = frozenset(LedgerSource.values)
 
 
 @dataclass(frozen=True)
@@ -211,10 +226,10 @@ def _change(ledger: Ledger, member, delta, reason, source, idempotency_key, acti
         raise LoyaltyError("Give a reason.")
     if not idempotency_key:
         raise LoyaltyError("An idempotency key is required.")
-    if source not in LedgerSource.values:
+    if source not in LEDGER_SOURCES:
         raise LoyaltyError(f"Unknown source {source!r}.")
     earning = ledger is POINTS and delta > 0
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(LOCK_EARNING_MEMBER_SQL if earning else LOCK_MEMBER_SQL, [member.pk])
         row = cursor.fetchone()
         if row is None:
@@ -229,18 +244,24 @@ def _change(ledger: Ledger, member, delta, reason, source, idempotency_key, acti
             raise ledger.insufficient(f"Not enough {ledger.unit}: {held:,} available, {-delta:,} asked for.")
         created_at = timezone.now()
         acting_user_id = acting_user.pk if acting_user is not None else None
-        cursor.execute(
-            INSERT_ENTRY_SQL.format(table=ledger.entry_model._meta.db_table),
-            [member.pk, delta, balance, reason[:200], source, idempotency_key, acting_user_id, created_at],
-        )
+        entry_values = [
+            member.pk,
+            delta,
+            balance,
+            reason[:200],
+            source,
+            idempotency_key,
+            acting_user_id,
+            created_at,
+        ]
+        lifetime_points = locked.lifetime_points + (delta if earning else 0)
+        if ledger is POINTS:
+            cursor.execute(APPLY_POINTS_SQL, [*entry_values, balance, lifetime_points, member.pk])
+        else:
+            cursor.execute(APPLY_BALANCE_SQL, [*entry_values, balance, member.pk])
         inserted = cursor.fetchone()
         if inserted is None:  # a retry: applied once already
             return ledger.entry_model.objects.get(member_id=member.pk, idempotency_key=idempotency_key)
-        lifetime_points = locked.lifetime_points + (delta if earning else 0)
-        if ledger is POINTS:
-            cursor.execute(UPDATE_POINTS_SQL, [balance, lifetime_points, member.pk])
-        else:
-            cursor.execute(UPDATE_BALANCE_SQL, [balance, member.pk])
     entry = ledger.entry_model(
         pk=inserted[0],
         member_id=member.pk,
