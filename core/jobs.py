@@ -60,7 +60,7 @@ def due_jobs(time_zone: str, now=None) -> list[ScheduledJob]:
     return [job for job in registry.scheduled_jobs() if local.time() >= job.at]
 
 
-def run_due_jobs(time_zone: str, *, now=None, only: set[str] | None = None) -> dict[str, dict]:
+def run_due_jobs(time_zone: str, *, now=None, only=None) -> dict[str, dict]:
     """Run, in the current tenant's schema, each due job not yet run for today's local date."""
     today = local_now(time_zone, now).date()
     results = {}

@@ -15,7 +15,7 @@ Two kinds of contribution (docs/architecture.md, "Adding a domain"):
   | `portal_event_subscribers` | `{"points.changed": [handler, ...], ...}`; `handler(event)` is idempotent | outbox delivery |
   | `portal_scheduled_jobs` | `[ScheduledJob(...), ...]` | the schedule, per tenant in its time zone |
   | `portal_viewer_fields` | `{"memberCard": (graphene.Field(...), resolve(user, info, **args)), ...}` | GraphQL `viewer` |
-  | `portal_starter_portals` | `{"member-mall": build(request) -> StarterPortal, ...}` | provisioning |
+  | `portal_starter_portals` | `{"member-mall": install(*, brand_name, domain, language, contact_email, contact_phone, website), ...}` | provisioning: builds the pages, Site, theme and menus |
   | `portal_account_sections` | `[AccountSection(...), ...]` | My account |
   | `portal_customer_data` | `[CustomerData(name, export(user), erase(user)), ...]` | a customer's data export and erasure |
 

@@ -238,41 +238,32 @@ def _change(ledger: Ledger, member, delta, reason, source, idempotency_key, acti
         held = getattr(locked, ledger.field)
         balance = held + delta
         if balance < 0:
-            existing = ledger.entry_model.objects.filter(member_id=member.pk, idempotency_key=idempotency_key)
-            if existing.exists():
-                return existing.get()  # a retry of a change that was applied while there was enough
+            existing = ledger.entry_model.objects.filter(
+                member_id=member.pk, idempotency_key=idempotency_key
+            ).first()
+            if existing is not None:
+                return existing  # a retry of a change that was applied while there was enough
             raise ledger.insufficient(f"Not enough {ledger.unit}: {held:,} available, {-delta:,} asked for.")
-        created_at = timezone.now()
-        acting_user_id = acting_user.pk if acting_user is not None else None
-        entry_values = [
-            member.pk,
-            delta,
-            balance,
-            reason[:200],
-            source,
-            idempotency_key,
-            acting_user_id,
-            created_at,
-        ]
+        # In the order of APPLY_CHANGE_SQL's columns.
+        values = {
+            "member_id": member.pk,
+            "delta": delta,
+            "balance_after": balance,
+            "reason": reason[:200],
+            "source": source,
+            "idempotency_key": idempotency_key,
+            "acting_user_id": acting_user.pk if acting_user is not None else None,
+            "created_at": timezone.now(),
+        }
         lifetime_points = locked.lifetime_points + (delta if earning else 0)
         if ledger is POINTS:
-            cursor.execute(APPLY_POINTS_SQL, [*entry_values, balance, lifetime_points, member.pk])
+            cursor.execute(APPLY_POINTS_SQL, [*values.values(), balance, lifetime_points, member.pk])
         else:
-            cursor.execute(APPLY_BALANCE_SQL, [*entry_values, balance, member.pk])
+            cursor.execute(APPLY_BALANCE_SQL, [*values.values(), balance, member.pk])
         inserted = cursor.fetchone()
         if inserted is None:  # a retry: applied once already
             return ledger.entry_model.objects.get(member_id=member.pk, idempotency_key=idempotency_key)
-    entry = ledger.entry_model(
-        pk=inserted[0],
-        member_id=member.pk,
-        delta=delta,
-        balance_after=balance,
-        reason=reason[:200],
-        source=source,
-        idempotency_key=idempotency_key,
-        acting_user_id=acting_user_id,
-        created_at=created_at,
-    )
+    entry = ledger.entry_model(pk=inserted[0], **values)
     setattr(member, ledger.field, balance)
     if ledger is POINTS:
         member.lifetime_points = lifetime_points

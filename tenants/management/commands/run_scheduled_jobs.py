@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django_tenants.utils import schema_context
 
-from core import jobs
+from core.tasks import run_tenant_schedule
 from tenants import schemas
 from tenants.models import Tenant
 
@@ -19,22 +19,18 @@ class Command(BaseCommand):
         parser.add_argument("--job", action="append", help="Only this job (repeatable)")
 
     def handle(self, *args, **options):
-        from core.outbox import deliver_due_events
-
         tenants = Tenant.objects.filter(status=Tenant.Status.ACTIVE).order_by("schema_name")
         if options["schema"]:
             tenants = tenants.filter(schema_name=options["schema"])
             if not tenants.exists():
                 raise CommandError(f"No active tenant has the schema {options['schema']!r}.")
-        only = set(options["job"]) if options["job"] else None
         tenants = list(tenants)
         for number, tenant in enumerate(tenants, start=1):
-            with schema_context(tenant.schema_name):
-                ran = jobs.run_due_jobs(tenant.time_zone, only=only)
-                delivered = deliver_due_events()
-            summary = ", ".join(f"{name} {result}" for name, result in ran.items()) or "no job due"
+            with schema_context(tenant.schema_name):  # what the tick's task does, in this process
+                done = run_tenant_schedule(tenant.time_zone, only=options["job"])
+            summary = ", ".join(f"{name} {result}" for name, result in done["jobs"].items()) or "no job due"
             self.stdout.write(
                 f"[{number}/{len(tenants)}] {tenant.schema_name} ({tenant.time_zone}): {summary}; "
-                f"events {delivered}"
+                f"events {done['events']}"
             )
         self.stdout.write(f"Spare pool: {schemas.refill_spare_pool()} schemas added")
