@@ -17,7 +17,7 @@ from django.utils.cache import patch_vary_headers
 
 from blocks.links import forget_linked_pages
 from builder.fragments import remember_site
-from core.cache import bump_generation, generation
+from core.cache import generation
 from core.language import language_for
 
 SKIP_PREFIXES = ("/admin/", "/graphql/", "/documents/", "/media/", "/static/")
@@ -27,9 +27,6 @@ SKIP_PREFIXES = ("/admin/", "/graphql/", "/documents/", "/media/", "/static/")
 NOT_REPLAYED_HEADERS = frozenset(
     {"set-cookie", "date", "content-length", "x-portal-cache", "strict-transport-security"}
 )
-
-# Publishing bumps the tenant's generation (core.cache): every cached page of that tenant is bypassed.
-purge_tenant_pages = bump_generation
 
 
 def _key(request) -> str:

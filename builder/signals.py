@@ -7,7 +7,7 @@ from wagtail.models import PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from builder.navigation import NavigationSettings
-from builder.page_cache import purge_tenant_pages
+from core.cache import bump_generation as purge_tenant_pages
 from themes.models import BrandTheme
 
 
