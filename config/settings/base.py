@@ -301,6 +301,8 @@ WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_I18N_ENABLED = False
+# No Gravatar: the admin shows its default avatar image and makes no request to gravatar.com.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # Documents only through /documents/<id>/<name>, which applies the collection's privacy; never a
 # link to the file itself (tenants.media refuses documents under /media/, and a bucket URL would
 # skip the check too).
