@@ -38,6 +38,7 @@ bench: setup ## Run the benchmarks and write bench/results/*.json
 	$(PY) bench/provision.py
 	$(PY) bench/serve.py
 	$(PY) bench/ledger.py
+	$(PY) bench/lighthouse.py
 
 lint: install ## ruff check and format check
 	$(VENV)/bin/ruff check .
