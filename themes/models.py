@@ -10,12 +10,37 @@ from grapple.models import GraphQLImage, GraphQLInt, GraphQLString
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
-from themes.colours import DARK_TEXT, HEX_COLOUR, contrast_ratio, mix, text_colour_on
+from themes.colours import (
+    BLACK,
+    DARK_TEXT,
+    HEX_COLOUR,
+    LIGHT_TEXT,
+    background_for,
+    mix,
+    readable_on,
+    text_colour_on,
+)
+from themes.forms import BrandThemeForm
 from themes.panels import ContrastWarningsPanel
 from themes.presets import FONT_CHOICES, FONT_STACKS, PRESET_CHOICES, PRESETS
+from themes.widgets import ColourInput
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #1f4e8c."))
-AA_NORMAL_TEXT = 4.5
+
+# What the theme tells the brand admin when it had to change one of their colours to keep text
+# readable (WCAG AA, 4.5:1); saving is allowed, the portal uses the readable shade.
+PRIMARY_AS_LINK = _(
+    "Primary colour %(colour)s is hard to read as link text on this theme's backgrounds, so links "
+    "use %(used)s instead. Choose a darker or lighter shade to see your colour as it is."
+)
+ACCENT_AS_TEXT = _(
+    "Accent colour %(colour)s is hard to read as small text on this theme's backgrounds, so the "
+    "arrows and signs in cards and FAQs use %(used)s instead."
+)
+ACCENT_IN_GRADIENT = _(
+    "Banner text cannot be read where the banner's gradient meets accent colour %(colour)s, so the "
+    "gradient ends in %(used)s instead."
+)
 
 # Custom CSS goes into the page's <style> element as it is (templates/base.html), so it is parsed
 # with tinycss2 and refused when it could end that element, load anything, or run script.
@@ -152,6 +177,7 @@ class BrandTheme(BaseSiteSetting):
         help_text=_("Added after the theme's styles. No @import, no url() and no HTML."),
     )
 
+    base_form_class = BrandThemeForm
     panels = [
         ContrastWarningsPanel(),
         FieldPanel("preset"),
@@ -160,9 +186,9 @@ class BrandTheme(BaseSiteSetting):
             [
                 FieldRowPanel(
                     [
-                        FieldPanel("primary_colour"),
-                        FieldPanel("secondary_colour"),
-                        FieldPanel("accent_colour"),
+                        FieldPanel("primary_colour", widget=ColourInput),
+                        FieldPanel("secondary_colour", widget=ColourInput),
+                        FieldPanel("accent_colour", widget=ColourInput),
                     ]
                 ),
                 FieldRowPanel([FieldPanel("font"), FieldPanel("corner_radius"), FieldPanel("mode")]),
@@ -215,46 +241,74 @@ class BrandTheme(BaseSiteSetting):
             else preset["radius"],
         }
 
-    def css_variables(self) -> str:
-        """The theme as CSS custom properties for :root (one stylesheet serves every tenant)."""
+    @property
+    def colours(self) -> dict[str, str]:
+        """Every colour the portal paints with, derived so that each text colour reads (WCAG AA,
+        4.5:1) on each background static/portal/portal.css puts it on; the pairs are listed, and
+        checked for every preset and for brand colours, in themes/tests/test_contrast.py.
+
+        Fixed text colours get a background that suits them (the surface is lightened or darkened
+        towards the page background); brand colours used as text (links) are darkened or
+        lightened only as far as needed; text on a brand colour is white, near-black or black."""
         v = self.values
         dark = v["mode"] == "dark"
         background = "#121212" if dark else "#ffffff"
-        surface = "#1e1e24" if dark else mix(v["secondary"], "#ffffff", 0.5)
         text = "#f3f4f6" if dark else DARK_TEXT
-        tokens = {
-            "--color-primary": v["primary"],
-            "--color-on-primary": text_colour_on(v["primary"]),
-            "--color-secondary": v["secondary"],
-            "--color-on-secondary": text_colour_on(v["secondary"]),
-            "--color-accent": v["accent"],
-            "--color-on-accent": text_colour_on(v["accent"]),
-            "--color-bg": background,
-            "--color-surface": surface,
-            "--color-text": text,
-            "--color-muted": "#a1a1aa" if dark else "#52525b",
-            "--color-border": "#3f3f46" if dark else "#e4e4e7",
-            "--font-body": FONT_STACKS[v["font"]],
-            "--radius": f"{v['radius']}px",
+        muted = "#a1a1aa" if dark else "#52525b"
+        positive = "#4ade80" if dark else "#15803d"
+        negative = "#f87171" if dark else "#b42318"
+        surface = background_for(
+            "#1e1e24" if dark else mix(v["secondary"], "#ffffff", 0.5),
+            [text, muted, positive, negative],
+            towards=background,
+        )
+        on_primary = text_colour_on(v["primary"])
+        on_secondary = text_colour_on(v["secondary"])
+        return {
+            "primary": v["primary"],
+            "on-primary": on_primary,
+            "secondary": v["secondary"],
+            "on-secondary": on_secondary,
+            "accent": v["accent"],
+            "on-accent": text_colour_on(v["accent"]),
+            "bg": background,
+            "surface": surface,
+            "text": text,
+            "muted": muted,
+            "border": "#3f3f46" if dark else "#e4e4e7",
+            "link": readable_on(v["primary"], [background, surface], towards=text),
+            "accent-text": readable_on(v["accent"], [background, surface], towards=text),
+            # Icons in secondary-coloured circles (service entrances) in the primary colour.
+            "icon": readable_on(v["primary"], [v["secondary"]], towards=on_secondary),
+            # Banners and the member card: a gradient from primary to accent under on-primary text.
+            "on-gradient": on_primary,
+            "gradient-end": background_for(
+                v["accent"], [on_primary], towards=BLACK if on_primary == LIGHT_TEXT else LIGHT_TEXT
+            ),
+            "positive": positive,
+            "negative": negative,
         }
+
+    def css_variables(self) -> str:
+        """The theme as CSS custom properties for :root (one stylesheet serves every tenant)."""
+        v = self.values
+        tokens = {f"--color-{name}": value for name, value in self.colours.items()}
+        tokens["--font-body"] = FONT_STACKS[v["font"]]
+        tokens["--radius"] = f"{v['radius']}px"
         # Safe to put in <style> unescaped: every value is a checked colour, a fixed font stack or a number.
         return mark_safe(";".join(f"{name}:{value}" for name, value in tokens.items()))  # noqa: S308
 
     def contrast_warnings(self) -> list[str]:
-        """Colours whose text (white or dark, whichever is better) fails WCAG AA (4.5:1)."""
-        v = self.values
+        """The brand's colours the theme had to darken or lighten to keep text readable."""
+        v, colours = self.values, self.colours
         warnings = []
-        for label, colour in (
-            ("Primary", v["primary"]),
-            ("Secondary", v["secondary"]),
-            ("Accent", v["accent"]),
+        for message, colour, used in (
+            (PRIMARY_AS_LINK, v["primary"], colours["link"]),
+            (ACCENT_AS_TEXT, v["accent"], colours["accent-text"]),
+            (ACCENT_IN_GRADIENT, v["accent"], colours["gradient-end"]),
         ):
-            ratio = contrast_ratio(colour, text_colour_on(colour))
-            if ratio < AA_NORMAL_TEXT:
-                warnings.append(
-                    f"{label} colour {colour}: text on it has a contrast of {ratio:.2f}:1, below the 4.5:1 "
-                    "WCAG AA needs. Choose a darker or lighter shade."
-                )
+            if used != colour:
+                warnings.append(message % {"colour": colour, "used": used})
         return warnings
 
     @property

@@ -17,6 +17,8 @@ def test_contrast_arithmetic_matches_wcag():
     assert round(contrast_ratio("#777777", "#ffffff"), 2) == 4.48
     assert text_colour_on("#1f4e8c") == "#ffffff"
     assert text_colour_on("#f3e7da") == "#111827"
+    # Neither white (4.48:1) nor near-black reaches AA on a mid grey: black does (4.69:1).
+    assert text_colour_on("#777777") == "#000000"
 
 
 def test_preset_fills_what_the_brand_leaves_blank():
@@ -28,12 +30,27 @@ def test_preset_fills_what_the_brand_leaves_blank():
     assert "--color-on-primary:#ffffff" in css
 
 
-def test_low_contrast_colours_get_a_warning():
+def test_brand_colours_the_theme_had_to_adjust_get_a_warning():
     assert BrandTheme(preset="harbor").contrast_warnings() == []
-    warnings = BrandTheme(preset="harbor", accent_colour="#777777").contrast_warnings()
-    assert warnings == [
-        "Accent colour #777777: text on it has a contrast of 4.48:1, below the 4.5:1 WCAG AA needs. "
-        "Choose a darker or lighter shade."
+    # Pale yellow links would not read on white: links use a darker shade of it. The banner's text
+    # turns near-black on the yellow, so the gradient's teal end lightens until that text reads.
+    theme = BrandTheme(preset="harbor", primary_colour="#ffe066")
+    assert (theme.colours["link"], theme.colours["on-gradient"], theme.colours["gradient-end"]) == (
+        "#766d42",
+        "#111827",
+        "#338f82",
+    )
+    assert theme.contrast_warnings() == [
+        "Primary colour #ffe066 is hard to read as link text on this theme's backgrounds, so links use "
+        "#766d42 instead. Choose a darker or lighter shade to see your colour as it is.",
+        "Banner text cannot be read where the banner's gradient meets accent colour #0f7b6c, so the "
+        "gradient ends in #338f82 instead.",
+    ]
+    assert BrandTheme(preset="harbor", accent_colour="#777777").contrast_warnings() == [
+        "Accent colour #777777 is hard to read as small text on this theme's backgrounds, so the arrows "
+        "and signs in cards and FAQs use #6f7071 instead.",
+        "Banner text cannot be read where the banner's gradient meets accent colour #777777, so the "
+        "gradient ends in #747474 instead.",
     ]
 
 
@@ -174,17 +191,27 @@ def test_admin_shows_contrast_warnings(make_tenant, in_tenant):
     tenant = make_tenant("alpha").tenant
     with in_tenant(tenant):
         from django.contrib.auth import get_user_model
+        from wagtail.users.models import UserProfile
 
-        get_user_model().objects.create_superuser("boss", "boss@example.com", "boss-pass-1")
+        boss = get_user_model().objects.create_superuser("boss", "boss@example.com", "boss-pass-1")
+        # The warnings are translated; this admin reads English (the tenant's language is Chinese).
+        UserProfile.objects.create(user=boss, preferred_language="en")
         theme = BrandTheme.objects.get()
-        theme.accent_colour = "#777777"
+        theme.primary_colour = "#ffe066"
         theme.save()
         site_id = Site.objects.get().pk
     client = Client()
     client.post("/admin/login/", {"username": "boss", "password": "boss-pass-1"}, HTTP_HOST="alpha.localhost")
     page = client.get(f"/admin/settings/themes/brandtheme/{site_id}/", HTTP_HOST="alpha.localhost")
     assert page.status_code == 200
-    assert "Accent colour #777777: text on it has a contrast of 4.48:1" in page.content.decode()
+    assert '<html lang="en"' in page.content.decode()
+    # The colour fields are pickers; the one the brand set shows its colour, unticked.
+    assert '<input type="color" name="primary_colour" value="#ffe066"' in page.content.decode()
+    assert '<input type="color" name="accent_colour" value="#b3541e"' in page.content.decode()
+    assert (
+        "Primary colour #ffe066 is hard to read as link text on this theme&#x27;s backgrounds, so links "
+        "use #766d42 instead." in page.content.decode()
+    )
 
 
 def test_font_stack_reaches_the_page_unescaped_and_bad_stored_values_fall_back(
