@@ -32,7 +32,9 @@ class ColumnContentBlock(blocks.StreamBlock):
 class ColumnsBlock(BaseBlock):
     """Two to four columns side by side on wide screens, stacked on phones."""
 
-    columns = blocks.ListBlock(ColumnContentBlock(), min_num=2, max_num=4)
+    # A new Columns block starts with two empty columns: with ListBlock's own default (one item)
+    # the editor would show "The minimum number of items is 2" before anyone typed anything.
+    columns = blocks.ListBlock(ColumnContentBlock(), min_num=2, max_num=4, default=[[], []])
 
     graphql_fields = [GraphQLStreamfield("columns"), *BaseBlock.graphql_fields]
 

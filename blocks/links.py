@@ -1,8 +1,10 @@
 """Links and buttons: to a page of the portal or to any URL, never both."""
 
 import copy
+import re
 from contextvars import ContextVar
 
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
@@ -73,17 +75,50 @@ class LinkedPageChooserBlock(blocks.PageChooserBlock):
         return result
 
 
+# A URL's scheme as browsers read it (RFC 3986: a letter, then letters, digits, "+", "-" or ".").
+URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+# Browsers drop tabs and line breaks from a URL and read "\\" as "/": "/\t/evil.example" and
+# "/\\evil.example" both lead to another site (WHATWG URL standard, "basic URL parser").
+UNSAFE_IN_LINK = re.compile(r"[\x00-\x20\x7f\\]")
+
+LINK_SCHEME_REFUSED = _(
+    "“%(scheme)s:” links are not allowed. A link may start with https://, http://, “/” (a page of "
+    "this portal), mailto: or tel:."
+)
+LINK_OTHER_SITE = _(
+    "A link starting with “//” leads to another site: start a path on this portal with a single “/”, "
+    "or write another site's address in full with https://."
+)
+LINK_NO_SCHEME = _(
+    "Start a path on this portal with “/” (for example /account/), or write a web address in full."
+)
+LINK_UNSAFE_CHARACTERS = _("A link may not contain spaces, tabs, line breaks or backslashes.")
+
+
 def validate_link_url(value: str) -> None:
     """A link goes to a web address, a path on the portal itself (`/account/`: views that are not
     pages, and they keep working when the portal's domain changes), an e-mail or a phone number.
-    `//host/...` (another site that looks like a path) and every other scheme are refused."""
+    `//host/...` (another site that looks like a path) and every other scheme (javascript:, data:,
+    ftp:...) are refused, each with a message that says what to write instead."""
     if not value:
         return
-    if value.startswith("/") and not value.startswith("//") and "\\" not in value:
+    scheme = URL_SCHEME.match(value)
+    scheme = scheme.group(1).lower() if scheme else ""
+    if UNSAFE_IN_LINK.search(value) and scheme not in ("mailto", "tel"):
+        raise ValidationError(LINK_UNSAFE_CHARACTERS, code="unsafe_characters")
+    if scheme in ("mailto", "tel"):
+        if any(ord(character) < 32 or ord(character) == 127 for character in value):
+            raise ValidationError(LINK_UNSAFE_CHARACTERS, code="unsafe_characters")
         return
-    if value.startswith(("mailto:", "tel:")):
+    if scheme in ("http", "https"):
+        URLValidator(schemes=["http", "https"])(value)
         return
-    URLValidator(schemes=["http", "https"])(value)
+    if scheme:
+        raise ValidationError(LINK_SCHEME_REFUSED, code="scheme", params={"scheme": scheme})
+    if value.startswith("//"):
+        raise ValidationError(LINK_OTHER_SITE, code="other_site")
+    if not value.startswith("/"):
+        raise ValidationError(LINK_NO_SCHEME, code="no_scheme")
 
 
 def link_href(values) -> str:

@@ -122,19 +122,79 @@ def test_a_link_may_go_to_the_web_a_path_on_the_portal_an_email_or_a_phone(url):
     assert link.clean(link.to_python({"link_text": "Go", "url": url}))["url"] == url
 
 
+SCHEMES = "A link may start with https://, http://, “/” (a page of this portal), mailto: or tel:."
+OTHER_SITE = (
+    "A link starting with “//” leads to another site: start a path on this portal with a single “/”, "
+    "or write another site's address in full with https://."
+)
+NO_SLASH = "Start a path on this portal with “/” (for example /account/), or write a web address in full."
+UNSAFE = "A link may not contain spaces, tabs, line breaks or backslashes."
+
+
 @pytest.mark.parametrize(
-    "url",
+    ("url", "message"),
     [
-        "//other-brand.example/phish",
-        "javascript:alert(1)",
-        "ftp://files.example/x",
-        "account/",
-        "/\\evil.example",
+        ("//other-brand.example/phish", OTHER_SITE),
+        ("javascript:alert(1)", f"“javascript:” links are not allowed. {SCHEMES}"),
+        ("JavaScript:alert(1)", f"“javascript:” links are not allowed. {SCHEMES}"),
+        ("data:text/html,<script>alert(1)</script>", f"“data:” links are not allowed. {SCHEMES}"),
+        ("vbscript:msgbox", f"“vbscript:” links are not allowed. {SCHEMES}"),
+        ("ftp://files.example/x", f"“ftp:” links are not allowed. {SCHEMES}"),
+        ("account/", NO_SLASH),
+        ("www.brand.example", NO_SLASH),
+        # Browsers read "\\" as "/" and drop tabs and line breaks: each of these leads to evil.example.
+        ("/\\evil.example", UNSAFE),
+        ("/\t/evil.example", UNSAFE),
+        ("/\n/evil.example", UNSAFE),
+        ("java\tscript:alert(1)", UNSAFE),
+        ("/my account/", UNSAFE),
+        ("https://", "Enter a valid URL."),
+        ("tel:400\n820", UNSAFE),
     ],
 )
-def test_a_link_to_another_kind_of_address_is_refused(url):
+def test_a_link_to_another_kind_of_address_is_refused_saying_what_to_write(url, message):
     error = errors_of(LinkBlock(), {"link_text": "Go", "url": url})
-    assert error.block_errors["url"].messages == ["Enter a valid URL."]
+    assert error.block_errors["url"].messages == [message]
+
+
+def test_a_link_to_a_path_on_the_portal_renders_as_that_href():
+    buttons = BLOCKS["buttons"]
+    raw = {"buttons": [{"link_text": "My account", "url": "/account/?tab=points#top", "style": "secondary"}]}
+    value = buttons.clean(buttons.to_python(raw))
+    assert value["buttons"][0].href == "/account/?tab=points#top"
+    assert (
+        '<a class="button button-secondary" href="/account/?tab=points#top">My account</a>'
+        in buttons.render(value)
+    )
+    link = LinkBlock()
+    assert (
+        link.get_api_representation(link.clean(link.to_python({"link_text": "Help", "url": "/help/"})))["url"]
+        == "/help/"
+    )
+
+
+def test_a_new_columns_block_starts_with_two_empty_columns():
+    """Added in the editor, the block gets its default: it must already have the minimum number of
+    columns, or the editor shows "The minimum number of items is 2" straight away."""
+    columns = BLOCKS["columns"]
+    default = columns.get_default()
+    assert len(default["columns"]) == columns.child_blocks["columns"].meta.min_num == 2
+    assert [list(column) for column in default["columns"]] == [[], []]
+    # The editor builds the new block from the same value.
+    assert len(columns.get_form_state(default)["columns"]) == 2
+    # Two columns each holding a block: valid.
+    heading = {"type": "heading", "value": {"text": "Stores"}}
+    value = columns.clean(columns.to_python({"columns": [[heading], [heading]]}))
+    assert len(value["columns"]) == 2
+
+
+@pytest.mark.parametrize("count", [0, 1])
+def test_columns_with_fewer_than_two_columns_are_refused(count):
+    heading = {"type": "heading", "value": {"text": "Stores"}}
+    error = errors_of(BLOCKS["columns"], {"columns": [[heading]] * count})
+    assert error.block_errors["columns"].non_block_errors.as_data()[0].messages == [
+        "The minimum number of items is 2"
+    ]
 
 
 @pytest.mark.parametrize(
