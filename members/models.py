@@ -58,10 +58,11 @@ class Member(models.Model):
     joined_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        # Checked by the admin's points form and the till's scan page (members.admin).
+        # Checked by the admin's points form, the till's scan page and the top-up form (members.admin).
         permissions = [
             ("adjust_points", "Can add or take points and scan member cards"),
             ("export_customer_data", "Can download a customer's data on their request"),
+            ("top_up_stored_value", "Can top up a member's stored value"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(points__gte=0), name="member_points_not_negative"),

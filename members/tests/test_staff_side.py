@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from members import services
-from members.models import LedgerSource, Member, MemberLevel, PointsEntry
+from members.models import BalanceEntry, LedgerSource, Member, MemberLevel, PointsEntry
 
 
 @pytest.fixture
@@ -56,20 +56,20 @@ def test_member_list_searches_and_exports_csv(shop, in_tenant):
     client = staff_client()
     everyone = client.get("/admin/members_member/", HTTP_HOST="lumen.localhost")
     assert sorted(listing_rows(everyone.content.decode())) == sorted(
-        [[mei.code, "mei", "Gold", "120", "0"], [li.code, "li", "Gold", "40", "0"]]
+        [[mei.code, "mei", "Gold", "120", "¥0.00"], [li.code, "li", "Gold", "40", "¥0.00"]]
     )
 
     found = client.get("/admin/members_member/", {"q": "mei"}, HTTP_HOST="lumen.localhost")
     assert [member.pk for member in found.context["object_list"]] == [mei.pk]
     html = found.content.decode()
-    assert listing_rows(html) == [[mei.code, "mei", "Gold", "120", "0"]]
+    assert listing_rows(html) == [[mei.code, "mei", "Gold", "120", "¥0.00"]]
     assert li.code not in html
     assert f"/admin/members_member/edit/{li.pk}/" not in html
 
     # By e-mail too: the search reads data the list does not show.
     by_email = client.get("/admin/members_member/", {"q": "li@example.com"}, HTTP_HOST="lumen.localhost")
     assert [member.pk for member in by_email.context["object_list"]] == [li.pk]
-    assert listing_rows(by_email.content.decode()) == [[li.code, "li", "Gold", "40", "0"]]
+    assert listing_rows(by_email.content.decode()) == [[li.code, "li", "Gold", "40", "¥0.00"]]
 
     export = client.get("/admin/members_member/?export=csv", HTTP_HOST="lumen.localhost")
     assert export.status_code == 200
@@ -170,3 +170,106 @@ def test_staff_of_another_tenant_see_none_of_these_members(shop, make_tenant, in
         client.get(f"/admin/members_member/{member.pk}/ledgers/", HTTP_HOST="bravo.localhost").status_code
         == 404
     )
+
+
+def top_up(tenant, in_tenant, member, cents, reason="Birthday gift"):
+    with in_tenant(tenant):
+        return services.top_up_balance(member, cents, reason=reason, idempotency_key=f"t-{cents}")
+
+
+def test_member_list_shows_stored_value_in_the_brands_currency_and_links_to_the_ledgers(shop, in_tenant):
+    mei = member_named(shop, in_tenant, "mei")
+    top_up(shop, in_tenant, mei, 20000)
+    client = staff_client()
+    html = client.get("/admin/members_member/", {"q": "mei"}, HTTP_HOST="lumen.localhost").content.decode()
+    ledgers = f"/admin/members_member/{mei.pk}/ledgers/"
+    assert listing_rows(html) == [[mei.code, "mei", "Gold", "120", "¥200.00"]]
+    assert f'<a href="{ledgers}">120</a>' in html
+    assert f'<a href="{ledgers}">¥200.00</a>' in html
+    assert re.search(
+        rf'<a href="{ledgers}" class="" >\s*<svg[^>]*>.*?</svg>\s*Points and stored value', html, re.S
+    )
+    assert re.search(
+        rf'<a href="/admin/members_member/{mei.pk}/top-up/" class="" >\s*<svg[^>]*>.*?</svg>\s*Top up stored value',
+        html,
+        re.S,
+    )
+    assert "20000" not in html
+
+    # The spreadsheet keeps a number (summable), in currency units, with the currency named.
+    export = client.get("/admin/members_member/?export=csv", HTTP_HOST="lumen.localhost")
+    rows = b"".join(export.streaming_content).decode().strip().splitlines()
+    assert rows[0].split(",")[5] == "Stored value (CNY)"
+    assert sorted(row.split(",")[5] for row in rows[1:]) == ["0.00", "200.00"]
+
+
+def test_member_inspect_and_ledgers_show_money_in_the_brands_currency(shop, in_tenant):
+    mei = member_named(shop, in_tenant, "mei")
+    top_up(shop, in_tenant, mei, 20000)
+    client = staff_client()
+    inspect = client.get(f"/admin/members_member/inspect/{mei.pk}/", HTTP_HOST="lumen.localhost")
+    fields = {
+        label.strip(): value.strip()
+        for label, value in re.findall(r"<dt>(.*?)</dt>\s*<dd>(.*?)</dd>", inspect.content.decode(), re.S)
+    }
+    assert fields["Stored value"] == "¥200.00"
+    assert "Stored value (cents)" not in fields
+
+    ledgers = client.get(f"/admin/members_member/{mei.pk}/ledgers/", HTTP_HOST="lumen.localhost")
+    html = ledgers.content.decode()
+    assert "Balance changed · Birthday gift · ¥200.00</li>" in html
+    assert "20000" not in html
+
+
+def test_member_edit_form_links_to_the_ledgers_and_the_top_up_form(shop, in_tenant):
+    mei = member_named(shop, in_tenant, "mei")
+    html = (
+        staff_client()
+        .get(f"/admin/members_member/edit/{mei.pk}/", HTTP_HOST="lumen.localhost")
+        .content.decode()
+    )
+    header = html.split("</header>", 1)[0]
+    assert re.search(
+        rf'<a href="/admin/members_member/{mei.pk}/ledgers/" class="w-header-button button"\s*>.*?Points and stored value',
+        header,
+        re.S,
+    )
+    assert re.search(
+        rf'<a href="/admin/members_member/{mei.pk}/top-up/" class="w-header-button button"\s*>.*?Top up stored value',
+        header,
+        re.S,
+    )
+
+
+def test_staff_top_up_stored_value_in_currency_units(shop, in_tenant):
+    mei = member_named(shop, in_tenant, "mei")
+    client = staff_client()
+    url = f"/admin/members_member/{mei.pk}/top-up/"
+    page = client.get(url, HTTP_HOST="lumen.localhost")
+    assert page.status_code == 200
+    assert "Stored value now: ¥0.00." in page.content.decode()
+    key = page.context["form"]["idempotency_key"].value()
+
+    bad = client.post(
+        url, {"amount": "12.345", "reason": "Gift", "idempotency_key": key}, HTTP_HOST="lumen.localhost"
+    )
+    assert bad.status_code == 200
+    assert bad.context["form"].errors == {"amount": ["Use at most 2 decimal places."]}
+
+    data = {"amount": "200.50", "reason": "Birthday gift", "idempotency_key": key}
+    done = client.post(url, data, HTTP_HOST="lumen.localhost")
+    assert (done.status_code, done["Location"]) == (302, f"/admin/members_member/{mei.pk}/ledgers/")
+    assert client.post(url, data, HTTP_HOST="lumen.localhost").status_code == 302  # a double submit
+    with in_tenant(shop):
+        assert Member.objects.get(pk=mei.pk).balance_cents == 20050
+        entries = list(
+            BalanceEntry.objects.filter(member=mei).values_list(
+                "delta", "balance_after", "source", "reason", "acting_user__username"
+            )
+        )
+    assert entries == [(20050, 20050, "top_up", "Birthday gift", "boss")]
+    after = client.get(f"/admin/members_member/{mei.pk}/ledgers/", HTTP_HOST="lumen.localhost")
+    assert [str(message).strip() for message in after.context["messages"]] == [
+        f"¥200.50 added to the stored value of {mei.code}; the balance is now ¥200.50.",
+        f"¥200.50 added to the stored value of {mei.code}; the balance is now ¥200.50.",
+    ]
