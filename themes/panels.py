@@ -2,7 +2,8 @@ from wagtail.admin.panels import Panel
 
 
 class ContrastWarningsPanel(Panel):
-    """Lists the saved theme's colours that fail WCAG AA contrast (a warning; saving is allowed)."""
+    """Lists the brand colours the saved theme darkens or lightens to keep text readable (WCAG AA);
+    a warning: saving is allowed."""
 
     class BoundPanel(Panel.BoundPanel):
         template_name = "themes/contrast_warnings_panel.html"
