@@ -13,6 +13,10 @@ Every view states its permission (the coupon template's permission policy below)
 
 Saves go through coupons.services, like every other write: the generic views' own save would
 write every column, `issued_count` included, with the value the form was loaded with.
+
+Money is typed in currency units ("20" or "20.00") and kept in cents (members.forms.MoneyField);
+dates in the lists are the dates themselves, future ones included (Wagtail's DateColumn says
+"Just now" for any date that has not come yet).
 """
 
 import uuid
@@ -21,6 +25,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,7 +33,8 @@ from django.views.generic import FormView
 from django_filters import ChoiceFilter
 from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, StatusTagColumn
 from wagtail.admin.views import generic
@@ -40,7 +46,8 @@ from wagtail.permissions import register_permission_policy
 
 from core.admin import ModelAndCustomPermissionPolicy, model_permissions
 from coupons import services
-from coupons.models import Coupon, CouponTemplate
+from coupons.models import MAX_COUPON_AMOUNT_CENTS, MAX_ORDER_CENTS, Coupon, CouponTemplate
+from members.forms import MoneyField
 from members.models import MemberLevel
 
 ISSUE_COUPON = "issue_coupon"  # coupons.issue_coupon (CouponTemplate.Meta.permissions)
@@ -48,6 +55,42 @@ ISSUE_COUPON = "issue_coupon"  # coupons.issue_coupon (CouponTemplate.Meta.permi
 register_permission_policy(CouponTemplate, ModelAndCustomPermissionPolicy(CouponTemplate))
 
 # --- Coupon templates -----------------------------------------------------------------------
+
+
+def local_date(value) -> str:
+    """A date or time as the date in the brand's time zone, in the staff's language's format
+    ("Jan. 31, 2027", "2027年1月31日"): never "Just now" for a date still to come."""
+    if value is None:
+        return ""
+    return formats.date_format(timezone.localdate(value), "DATE_FORMAT")
+
+
+class LocalDateColumn(Column):
+    def __init__(self, name, **kwargs):
+        super().__init__(name, accessor=lambda row: local_date(getattr(row, name)), **kwargs)
+
+
+class CouponTemplateForm(WagtailAdminModelForm):
+    """Amounts in currency units; the model keeps cents (and its validators check them again)."""
+
+    amount_cents = MoneyField(
+        label=gettext_lazy("Amount off"), required=False, allow_zero=False, max_cents=MAX_COUPON_AMOUNT_CENTS
+    )
+    minimum_spend_cents = MoneyField(
+        label=gettext_lazy("Minimum spend"), required=False, max_cents=MAX_ORDER_CENTS
+    )
+
+    def clean_minimum_spend_cents(self):
+        return self.cleaned_data["minimum_spend_cents"] or 0  # empty: no minimum
+
+    def _update_errors(self, errors):
+        # The model's cross-field rules (CouponTemplate.clean) see a refused amount as missing and
+        # would add "Give the amount off." under "Use at most 2 decimal places.": a field that has
+        # its own error gets no second one from them.
+        if hasattr(errors, "error_dict"):
+            for field in [name for name in errors.error_dict if name in self._errors]:
+                del errors.error_dict[field]
+        super()._update_errors(errors)
 
 
 class SavedThroughServiceMixin:
@@ -196,30 +239,37 @@ class CouponTemplateViewSet(ModelViewSet):
         Column("value_text", label=gettext_lazy("Value")),
         Column("stock", label=gettext_lazy("Issued / total"), accessor=stock_text),
         Column("levels", label=gettext_lazy("Levels"), accessor=levels_text),
-        DateColumn("valid_until", label=gettext_lazy("Valid until"), sort_key="valid_until"),
+        LocalDateColumn("valid_until", label=gettext_lazy("Valid until"), sort_key="valid_until"),
         BooleanColumn("is_active", label=gettext_lazy("Active")),
         BooleanColumn("claimable", label=gettext_lazy("Claimable")),
     ]
-    panels = [
-        FieldPanel("name"),
-        MultiFieldPanel(
-            [
-                FieldPanel("kind"),
-                FieldRowPanel([FieldPanel("amount_cents"), FieldPanel("percent"), FieldPanel("free_item")]),
-                FieldPanel("minimum_spend_cents"),
-            ],
-            heading=gettext_lazy("What it gives"),
-        ),
-        FieldRowPanel([FieldPanel("valid_from"), FieldPanel("valid_until")], heading=gettext_lazy("When")),
-        MultiFieldPanel(
-            [
-                FieldPanel("levels", widget=forms.CheckboxSelectMultiple),
-                FieldRowPanel([FieldPanel("per_member_limit"), FieldPanel("total_quantity")]),
-            ],
-            heading=gettext_lazy("Who and how many"),
-        ),
-        FieldRowPanel([FieldPanel("is_active"), FieldPanel("claimable")], heading=gettext_lazy("Status")),
-    ]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("name"),
+            MultiFieldPanel(
+                [
+                    FieldPanel("kind"),
+                    FieldRowPanel(
+                        [FieldPanel("amount_cents"), FieldPanel("percent"), FieldPanel("free_item")]
+                    ),
+                    FieldPanel("minimum_spend_cents"),
+                ],
+                heading=gettext_lazy("What it gives"),
+            ),
+            FieldRowPanel(
+                [FieldPanel("valid_from"), FieldPanel("valid_until")], heading=gettext_lazy("When")
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("levels", widget=forms.CheckboxSelectMultiple),
+                    FieldRowPanel([FieldPanel("per_member_limit"), FieldPanel("total_quantity")]),
+                ],
+                heading=gettext_lazy("Who and how many"),
+            ),
+            FieldRowPanel([FieldPanel("is_active"), FieldPanel("claimable")], heading=gettext_lazy("Status")),
+        ],
+        base_form_class=CouponTemplateForm,
+    )
 
     def get_common_view_kwargs(self, **kwargs):
         # Templates are switched off (Active unticked), not deleted: issued coupons point at them.
@@ -310,7 +360,7 @@ class CouponViewSet(ModelViewSet):
             primary=lambda coupon: coupon.state() == "usable",
         ),
         DateColumn("issued_at", label=gettext_lazy("Issued"), sort_key="issued_at"),
-        DateColumn("expires_at", label=gettext_lazy("Expires"), sort_key="expires_at"),
+        LocalDateColumn("expires_at", label=gettext_lazy("Expires"), sort_key="expires_at"),
         DateColumn("redeemed_at", label=gettext_lazy("Used"), sort_key="redeemed_at"),
         Column("redeemed_order_reference", label=gettext_lazy("Order")),
     ]

@@ -98,6 +98,9 @@ class CouponClaimBlock(BaseBlock):
         context["member"] = member
         context["logged_in"] = bool(user is not None and user.is_authenticated)
         context["next_url"] = request.get_full_path() if request is not None else "/"
+        # The claim comes back to this block (the view redirects to next_url#anchor), so the
+        # result message next to it is on screen: a block without an anchor of its own gets one.
+        context["anchor"] = context["anchor"] or (f"coupon-{coupon_id}" if coupon_id.isdigit() else "")
         # A page renders its blocks with the page's own context (page, request), without context
         # processors: the form's CSRF token and the claim's result message are added here. Only for
         # members, so an anonymous page sets no cookie and stays cacheable.

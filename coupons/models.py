@@ -172,7 +172,7 @@ class CouponTemplate(models.Model):
         errors = {}
         if self.kind == self.Kind.FIXED:
             if self.amount_cents is None:
-                errors["amount_cents"] = _("Give the amount off, in cents.")
+                errors["amount_cents"] = _("Give the amount off.")
             self.percent, self.free_item = None, ""
         elif self.kind == self.Kind.PERCENT:
             if self.percent is None:

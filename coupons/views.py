@@ -8,16 +8,22 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from blocks.base import anchor_validator
 from coupons import services
 from coupons.blocks import MESSAGE_TAG, member_of
 from coupons.models import CouponTemplate
 
 
 def _back(request):
-    """Where the claim came from: the block's page, never another site."""
+    """Where the claim came from: the block's page, never another site, scrolled to the block
+    (its anchor id, sent by the block's form) so its result message is on screen."""
     target = request.POST.get("next") or request.META.get("HTTP_REFERER") or "/"
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
         target = "/"
+    anchor = request.POST.get("anchor") or ""
+    # Only an id a block can have (blocks.base.anchor_validator): nothing else reaches the URL.
+    if anchor_validator.regex.fullmatch(anchor):
+        target = f"{target.split('#', 1)[0]}#{anchor}"
     return redirect(target)
 
 

@@ -374,7 +374,7 @@ def test_members_cannot_claim_a_template_the_brand_gives_out(levels):
         ({"amount_cents": -500}, {"amount_cents": ["The amount must be more than 0."]}),
         ({"amount_cents": 0}, {"amount_cents": ["The amount must be more than 0."]}),
         ({"amount_cents": 1_000_001}, {"amount_cents": ["The amount can be at most ¥10,000.00."]}),
-        ({"amount_cents": None}, {"amount_cents": ["Give the amount off, in cents."]}),
+        ({"amount_cents": None}, {"amount_cents": ["Give the amount off."]}),
         ({"kind": "percent", "percent": 0}, {"percent": ["The percentage must be between 1 and 100."]}),
         ({"kind": "percent", "percent": 101}, {"percent": ["The percentage must be between 1 and 100."]}),
         ({"kind": "percent", "percent": None}, {"percent": ["Give the percentage off, from 1 to 100."]}),

@@ -1,16 +1,19 @@
 """The doors to coupons: the claim block, the claim URL and the brand admin, per tenant."""
 
+import datetime as dt
+import re
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
 from django.test import Client, RequestFactory
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.tests.factories import UserFactory
 from core.models import OutboxEvent
 from coupons import services
+from coupons.admin import local_date
 from coupons.blocks import CouponClaimBlock
 from coupons.models import Coupon, CouponTemplate
 from coupons.tests.factories import CouponTemplateFactory
@@ -180,6 +183,58 @@ def test_a_member_claims_from_the_block_and_goes_back_to_the_page(
         assert CouponTemplate.objects.get().issued_count == 1
 
 
+@pytest.mark.parametrize(
+    ("sent", "location"),
+    [
+        ({"next": "/offers/", "anchor": "welcome-gift"}, "/offers/#welcome-gift"),
+        ({"next": "/offers/?page=2#top", "anchor": "coupon-7"}, "/offers/?page=2#coupon-7"),
+        ({"next": "/offers/"}, "/offers/"),
+        ({"next": "/offers/", "anchor": 'x"><script>'}, "/offers/"),  # not an id a block can have
+        ({"next": "/offers/", "anchor": "Welcome"}, "/offers/"),
+        ({"next": "https://evil.example/", "anchor": "welcome-gift"}, "/#welcome-gift"),
+    ],
+)
+def test_a_claim_goes_back_to_the_block_so_its_message_is_on_screen(lumen, in_tenant, sent, location):
+    tenant, _levels = lumen
+    with in_tenant(tenant):
+        template = CouponTemplateFactory(name="Welcome gift", claimable=True)
+        member = MemberFactory(user__username="mei")
+    client = logged_in_client(in_tenant, tenant, member.user)
+    response = client.post(
+        f"/account/coupons/claim/{template.pk}/", {**sent, "claim_key": "k1"}, HTTP_HOST=HOST
+    )
+    assert (response.status_code, response["Location"]) == (302, location)
+    with in_tenant(tenant):
+        assert Coupon.objects.count() == 1
+    # A refusal comes back to the block too: that is where it is said.
+    again = client.post(f"/account/coupons/claim/{template.pk}/", {**sent, "claim_key": "k2"}, HTTP_HOST=HOST)
+    assert (again.status_code, again["Location"]) == (302, location)
+    assert messages_of(again)[-1] == "Each member can get “Welcome gift” 1 time(s) at most."
+
+
+def test_the_block_sends_its_anchor_with_the_claim(lumen, in_tenant):
+    tenant, _levels = lumen
+    block = CouponClaimBlock()
+    with in_tenant(tenant):
+        template = CouponTemplateFactory(name="Welcome gift", claimable=True)
+        member = MemberFactory(user__username="mei")
+        request = RequestFactory().get("/offers/", HTTP_HOST=HOST)
+        request.user = member.user
+        context = {"request": request, "page": None, "self": None}
+        named = block.to_python({"coupon": str(template.pk), "appearance": {"anchor": "gift"}})
+        unnamed = block.to_python({"coupon": str(template.pk)})
+        with_anchor = block.render(named, context=context)
+        without_anchor = block.render(unnamed, context=context)
+    assert '<section class="block block-coupon-claim variant-light" id="gift">' in with_anchor
+    assert '<input type="hidden" name="anchor" value="gift">' in with_anchor
+    # A block without an anchor of its own gets one from its coupon, so the claim lands on it.
+    assert (
+        f'<section class="block block-coupon-claim variant-light" id="coupon-{template.pk}">'
+        in without_anchor
+    )
+    assert f'<input type="hidden" name="anchor" value="coupon-{template.pk}">' in without_anchor
+
+
 def test_a_refused_claim_says_why_and_changes_nothing(lumen, in_tenant):
     tenant, _levels = lumen
     with in_tenant(tenant):
@@ -252,14 +307,35 @@ def test_the_admin_lists_and_searches_templates(lumen, in_tenant):
     assert "Autumn cake" not in found
 
 
+def test_the_admin_lists_show_future_dates_as_dates(lumen, in_tenant):
+    """Not "Just now" (Wagtail's time-since for a date still to come): the date, in the staff's
+    language's format."""
+    tenant, _levels = lumen
+    ends = dt.datetime(2027, 3, 31, 12, 0, tzinfo=dt.UTC)
+    with in_tenant(tenant):
+        template = CouponTemplateFactory(name="Spring coffee", valid_until=ends)
+        coupon = services.issue_coupon(template, MemberFactory(user__username="mei"), acting_user=None)
+    assert coupon.expires_at == ends
+    client = admin_client(in_tenant, tenant, HOST)
+    templates = client.get("/admin/coupons/templates/", HTTP_HOST=HOST).content.decode()
+    issued = client.get("/admin/coupons/issued/", HTTP_HOST=HOST).content.decode()
+    for html in (templates, issued):
+        assert len(re.findall(r"<td >\s*March 31, 2027\s*</td>", html)) == 1
+    assert "Just now" not in templates
+    assert issued.count("Just now") == 1  # when it was issued: that one is in the past
+    assert local_date(ends) == "March 31, 2027"
+    with translation.override("zh-hans"):
+        assert local_date(ends) == "2027年3月31日"
+
+
 def template_form(**overrides):
     data = {
         "name": "Summer ¥20 off",
         "kind": "fixed",
-        "amount_cents": "2000",
+        "amount_cents": "20",  # typed in yuan, kept in cents
         "percent": "",
         "free_item": "",
-        "minimum_spend_cents": "10000",
+        "minimum_spend_cents": "100.00",
         "valid_from": "2030-06-01 00:00",
         "valid_until": "2030-08-31 23:59",
         "per_member_limit": "1",
@@ -289,22 +365,44 @@ def test_the_admin_creates_and_edits_templates(lumen, in_tenant):
         CouponTemplate.objects.filter(pk=template.pk).update(issued_count=7)  # issued meanwhile
 
     edit_url = f"/admin/coupons/templates/edit/{template.pk}/"
-    assert client.get(edit_url, HTTP_HOST=HOST).status_code == 200
+    edit_form = client.get(edit_url, HTTP_HOST=HOST)
+    assert edit_form.status_code == 200
+    # Shown in yuan as they were typed, not in cents.
+    assert edit_form.context["form"]["amount_cents"].value() == "20.00"
+    assert edit_form.context["form"]["minimum_spend_cents"].value() == "100.00"
     response = client.post(
-        edit_url, template_form(name="Summer ¥25 off", amount_cents="2500"), HTTP_HOST=HOST
+        edit_url,
+        template_form(name="Summer ¥25.50 off", amount_cents="25.5", minimum_spend_cents=""),
+        HTTP_HOST=HOST,
     )
     assert response.status_code == 302
     with in_tenant(tenant):
         template.refresh_from_db()
-        assert (template.name, template.amount_cents, template.issued_count) == ("Summer ¥25 off", 2500, 7)
+        assert (
+            template.name,
+            template.amount_cents,
+            template.minimum_spend_cents,
+            template.issued_count,
+        ) == (
+            "Summer ¥25.50 off",
+            2550,
+            0,  # left empty: no minimum
+            7,
+        )
         assert list(template.levels.all()) == []
 
 
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"amount_cents": "-500"}, "The amount must be more than 0."),
-        ({"amount_cents": "99999999"}, "The amount can be at most ¥10,000.00."),
+        ({"amount_cents": "-5"}, "The amount must be more than 0."),
+        ({"amount_cents": "0"}, "The amount must be more than 0."),
+        ({"amount_cents": "abc"}, "Enter an amount such as 200 or 200.00."),
+        ({"amount_cents": "20.005"}, "Use at most 2 decimal places."),
+        ({"amount_cents": "10000.01"}, "The amount can be at most ¥10,000.00."),
+        ({"amount_cents": ""}, "Give the amount off."),
+        ({"minimum_spend_cents": "-1"}, "The amount cannot be negative."),
+        ({"minimum_spend_cents": "1000000.01"}, "The amount can be at most ¥1,000,000.00."),
         (
             {"kind": "percent", "amount_cents": "", "percent": "150"},
             "The percentage must be between 1 and 100.",
@@ -318,6 +416,9 @@ def test_the_admin_shows_bad_input_on_the_form_and_saves_nothing(lumen, in_tenan
     client = admin_client(in_tenant, tenant, HOST)
     response = client.post("/admin/coupons/templates/new/", template_form(**overrides), HTTP_HOST=HOST)
     assert response.status_code == 200
+    assert [str(error) for errors in response.context["form"].errors.values() for error in errors] == [
+        message
+    ]
     assert message in response.content.decode()
     with in_tenant(tenant):
         assert CouponTemplate.objects.count() == 0
@@ -403,7 +504,7 @@ def page_with_claim_block(lumen, in_tenant):
     assert type(block) is CouponClaimBlock
     with in_tenant(tenant):
         template = CouponTemplateFactory(name="Welcome gift", claimable=True)
-        home = HomePage.objects.get()
+        home = HomePage.objects.get(slug="home")
         home.body = [
             ("coupon_claim", block.to_python({"coupon": str(template.pk), "heading": "", "text": ""}))
         ]
@@ -422,12 +523,15 @@ def test_a_member_claims_from_a_real_page_with_csrf_checks_on(page_with_claim_bl
     assert f'action="/account/coupons/claim/{template.pk}/"' in page
     token = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
     claim_key = page.split('name="claim_key" value="')[1].split('"')[0]
+    anchor = page.split('name="anchor" value="')[1].split('"')[0]
+    assert anchor == f"coupon-{template.pk}"
+    assert f'id="{anchor}"' in page
     response = client.post(
         f"/account/coupons/claim/{template.pk}/",
-        {"csrfmiddlewaretoken": token, "next": "/", "claim_key": claim_key},
+        {"csrfmiddlewaretoken": token, "next": "/", "claim_key": claim_key, "anchor": anchor},
         HTTP_HOST=HOST,
     )
-    assert (response.status_code, response["Location"]) == (302, "/")
+    assert (response.status_code, response["Location"]) == (302, f"/#coupon-{template.pk}")
     after = client.get("/", HTTP_HOST=HOST).content.decode()
     with in_tenant(tenant):
         coupon = Coupon.objects.get()
