@@ -1,7 +1,9 @@
 """What brand staff do in the admin: find members, export them, adjust points, scan cards."""
 
+import io
 import re
 
+import openpyxl
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
@@ -201,6 +203,20 @@ def test_member_list_shows_stored_value_in_the_brands_currency_and_links_to_the_
     rows = b"".join(export.streaming_content).decode().strip().splitlines()
     assert rows[0].split(",")[5] == "Stored value (CNY)"
     assert sorted(row.split(",")[5] for row in rows[1:]) == ["0.00", "200.00"]
+    xlsx = client.get("/admin/members_member/?export=xlsx", HTTP_HOST="lumen.localhost")
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert values[0][5] == "Stored value (CNY)"
+    assert sorted(row[5] for row in values[1:]) == [0, 200]
+
+    # Still sorted by the amount, though shown formatted.
+    richest = client.get(
+        "/admin/members_member/", {"ordering": "-balance_cents"}, HTTP_HOST="lumen.localhost"
+    )
+    assert [member.pk for member in richest.context["object_list"]] == [
+        mei.pk,
+        member_named(shop, in_tenant, "li").pk,
+    ]
 
 
 def test_member_inspect_and_ledgers_show_money_in_the_brands_currency(shop, in_tenant):
@@ -214,6 +230,8 @@ def test_member_inspect_and_ledgers_show_money_in_the_brands_currency(shop, in_t
     }
     assert fields["Stored value"] == "¥200.00"
     assert "Stored value (cents)" not in fields
+    header = inspect.content.decode().split("</header>", 1)[0]
+    assert f'<a href="/admin/members_member/{mei.pk}/ledgers/" class="w-header-button button"' in header
 
     ledgers = client.get(f"/admin/members_member/{mei.pk}/ledgers/", HTTP_HOST="lumen.localhost")
     html = ledgers.content.decode()
