@@ -90,7 +90,9 @@ def update_profile(
     if (phone or "").strip():
         number = normalise_phone(phone)
         if number is None:
-            errors["phone"] = _("This does not look like a phone number. %(help)s") % {"help": PHONE_FORMAT_HELP}
+            errors["phone"] = _("This does not look like a phone number. %(help)s") % {
+                "help": PHONE_FORMAT_HELP
+            }
         elif CustomerProfile.objects.filter(phone=number).exclude(user=user).exists():
             errors["phone"] = _("This phone number is already used by another account.")
     if birthday is not None:

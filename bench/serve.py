@@ -107,7 +107,7 @@ def main():
     ).tenant
     try:
         with schema_context(tenant.schema_name):
-            home = HomePage.objects.get()
+            home = HomePage.objects.get(slug="home")
             body = list(home.body.raw_data)
             extra = [
                 {"type": "heading", "value": {"text": "More to read", "level": "h2", "subtitle": ""}},

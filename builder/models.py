@@ -2,6 +2,8 @@
 builder.navigation)."""
 
 from django.db import models
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from grapple.models import GraphQLBoolean, GraphQLImage, GraphQLStreamfield
 from wagtail.admin.panels import FieldPanel
@@ -9,7 +11,7 @@ from wagtail.models import Page
 
 from builder.fields import PageBodyField
 from builder.fragments import body_html
-from builder.navigation import NavigationSettings
+from builder.navigation import Navigation
 from builder.selectors import portal_chrome
 
 
@@ -32,6 +34,21 @@ class BasePortalPage(Page):
 
     class Meta:
         abstract = True
+
+    def meta_description(self) -> str:
+        """The page's search description, else its first words (a hero's or heading's text, a
+        paragraph), else its title: every page has one for search engines and link previews."""
+        if self.search_description:
+            return self.search_description
+        for item in self.body.raw_data:
+            value = item.get("value")
+            if not isinstance(value, dict):
+                continue
+            for field in ("text", "subtitle", "heading"):
+                text = value.get(field)
+                if isinstance(text, str) and strip_tags(text).strip():
+                    return Truncator(" ".join(strip_tags(text).split())).chars(160)
+        return self.seo_title or self.title
 
     def get_template(self, request, *args, **kwargs):
         return portal_chrome(request).theme.template_names(super().get_template(request, *args, **kwargs))
@@ -80,4 +97,4 @@ class LandingPage(BasePortalPage):
         verbose_name = _("landing page")
 
 
-__all__ = ["BasePortalPage", "HomePage", "LandingPage", "NavigationSettings", "StandardPage"]
+__all__ = ["BasePortalPage", "HomePage", "LandingPage", "Navigation", "StandardPage"]

@@ -1,4 +1,5 @@
-"""The site's menu and footer: a site setting brand admins edit under Settings."""
+"""The site's menu and footer, one per language: brand admins edit them under Settings →
+Navigation and footer, and translate them like pages (wagtail.contrib.simple_translation)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -6,8 +7,8 @@ from grapple.helpers import register_streamfield_block
 from grapple.models import GraphQLStreamfield, GraphQLString
 from wagtail import blocks as wagtail_blocks
 from wagtail.admin.panels import FieldPanel
-from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
+from wagtail.models import TranslatableMixin
 
 from blocks.links import LinkBlock
 
@@ -35,9 +36,8 @@ class FooterColumnBlock(wagtail_blocks.StructBlock):
         label = _("Footer column")
 
 
-@register_setting(icon="list-ul")
-class NavigationSettings(BaseSiteSetting):
-    """The menu at the top of every page and the footer at the bottom."""
+class Navigation(TranslatableMixin, models.Model):
+    """The menu at the top of every page and the footer at the bottom, in one language."""
 
     menu = StreamField(
         [("item", MenuItemBlock())],
@@ -54,5 +54,18 @@ class NavigationSettings(BaseSiteSetting):
         GraphQLString("footer_text"),
     ]
 
-    class Meta:
+    class Meta(TranslatableMixin.Meta):
         verbose_name = _("navigation and footer")
+        verbose_name_plural = _("navigation and footer")
+
+    def __str__(self):
+        return str(_("Navigation and footer (%(language)s)") % {"language": self.locale.get_display_name()})
+
+    @classmethod
+    def for_language(cls, language: str, fallback: str) -> "Navigation | None":
+        """The menu and footer in `language`, else in `fallback` (the brand's default language),
+        else in any language: a language nobody translated the menu into still gets one."""
+        navigations = {item.locale.language_code: item for item in cls.objects.select_related("locale")}
+        return (
+            navigations.get(language) or navigations.get(fallback) or next(iter(navigations.values()), None)
+        )

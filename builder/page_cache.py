@@ -18,7 +18,7 @@ from django.utils.cache import patch_vary_headers
 from blocks.links import forget_linked_pages
 from builder.fragments import remember_site
 from core.cache import generation
-from core.language import language_for
+from core.language import remembered_language
 
 SKIP_PREFIXES = ("/admin/", "/graphql/", "/documents/", "/media/", "/static/")
 
@@ -30,7 +30,9 @@ NOT_REPLAYED_HEADERS = frozenset(
 
 
 def _key(request) -> str:
-    language = language_for(request)
+    # A page's language comes from its address (core.language); only the front door also depends
+    # on the visitor's remembered language (builder.views redirects it to their language's home).
+    language = remembered_language(request) or ""
     # "portal-page": entries are (content, headers); the older "portal-pages" ones held no headers.
     return f"portal-page:{generation(request)}:{language}:{request.get_host()}:{request.get_full_path()}"
 

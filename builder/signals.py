@@ -3,10 +3,10 @@
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from wagtail.models import PageViewRestriction, Site
+from wagtail.models import Locale, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from builder.navigation import NavigationSettings
+from builder.navigation import Navigation
 from core.cache import bump_generation as purge_tenant_pages
 from themes.models import BrandTheme
 
@@ -19,8 +19,11 @@ def purge_on_page_change(sender, **kwargs):
 
 
 @receiver(post_save, sender=BrandTheme)
-@receiver(post_save, sender=NavigationSettings)
+@receiver(post_save, sender=Navigation)
+@receiver(post_delete, sender=Navigation)
 @receiver(post_save, sender=Site)
+@receiver(post_save, sender=Locale)
+@receiver(post_delete, sender=Locale)
 def purge_on_site_settings_change(sender, **kwargs):
     purge_tenant_pages()
 

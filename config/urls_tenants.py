@@ -2,13 +2,15 @@
 
 from allauth.account import views as allauth_views
 from django.conf import settings
-from django.urls import include, path
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts import views as account_views
+from builder import views as page_views
 from builder.graphql.views import LimitedGraphQLView
 from core.language import switch_language
 from tenants.media import serve_tenant_media
@@ -28,5 +30,17 @@ urlpatterns = [
     path("accounts/login/", allauth_views.LoginView.as_view(), name="login"),
     path("accounts/", include("allauth.urls")),
     path("account/profile/", include("accounts.urls")),
-    path("", include(wagtail_urls)),
+    # Wagtail's helpers for private pages (its own URL conf minus the page route, which is below).
+    *wagtail_urls.urlpatterns[:-1],
+]
+
+# Pages: /en/help/ in a language other than the tenant's default (Wagtail reverses "wagtail_serve"
+# in the page's language, builder.models strips the default language's prefix), /help/ in the
+# default language.
+urlpatterns += i18n_patterns(
+    re_path(wagtail_urls.serve_pattern, page_views.serve_page, name="wagtail_serve"),
+    prefix_default_language=True,
+)
+urlpatterns += [
+    re_path(wagtail_urls.serve_pattern, page_views.serve_default_language_page, name="default_language_page"),
 ]

@@ -1,9 +1,18 @@
-"""Which language a request is served in: the visitor's choice, else the brand's default."""
+"""Which language a request is served in.
+
+Portal pages exist per language (Wagtail locales). A page's URL says its language: pages in the
+tenant's default language have no prefix (/help/), the others do (/en/help/), so every language
+version has its own address for search engines (hreflang) and the page cache. Everything else
+(My account, log-in, sign-up) speaks the visitor's choice (cookie, else browser), else the brand's
+default language.
+"""
 
 from django.conf import settings
+from django.db import connection
 from django.http import HttpResponseRedirect
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
@@ -17,13 +26,67 @@ def language_for(request) -> str:
     return translation.get_language_from_request(request)
 
 
+def default_language(request) -> str:
+    """The brand's default language: its pages' URLs carry no language prefix."""
+    tenant = getattr(request, "tenant", None)
+    return getattr(tenant, "default_language", None) or settings.LANGUAGE_CODE
+
+
+def tenant_default_language() -> str | None:
+    """The default language of the tenant whose schema is active (None in the public, template
+    and spare schemas). Requests carry the tenant; code run with only a schema (tasks, commands)
+    looks it up once and keeps it on that connection's tenant object."""
+    tenant = getattr(connection, "tenant", None)
+    language = getattr(tenant, "default_language", None)
+    if language is not None or tenant is None:
+        return language or None
+    from django_tenants.utils import get_tenant_model
+
+    language = (
+        get_tenant_model()
+        .objects.filter(schema_name=connection.schema_name)
+        .values_list("default_language", flat=True)
+        .first()
+    )
+    tenant.default_language = language or ""
+    return language
+
+
+def remembered_language(request) -> str | None:
+    """The language the visitor chose with the switch (or their profile's, set at log-in)."""
+    language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    return language if language in dict(settings.LANGUAGES) else None
+
+
+def without_language_prefix(path: str, language: str) -> str:
+    """/zh-hans/help/ -> /help/"""
+    return path[len(language) + 1 :] or "/"
+
+
 class TenantLocaleMiddleware(LocaleMiddleware):
-    """Django's LocaleMiddleware, with the tenant's default language as the fallback."""
+    """A language prefix in the path decides (/en/...); otherwise the visitor's choice, else the
+    tenant's default language. A prefix naming the tenant's default language redirects to the
+    same path without it, so each page has one address."""
 
     def process_request(self, request):
-        language = language_for(request)
-        translation.activate(language)
+        language = translation.get_language_from_path(request.path_info)
+        if (
+            language
+            and getattr(request, "tenant", None) is not None
+            and language == default_language(request)
+        ):
+            target = without_language_prefix(request.path_info, language)
+            query = request.META.get("QUERY_STRING")
+            return HttpResponseRedirect(f"{target}?{query}" if query else target)
+        translation.activate(language or language_for(request))
         request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request, response):
+        # Not Django's: it would redirect every unknown unprefixed path to a prefixed one, but here
+        # unprefixed paths are the default language's pages.
+        patch_vary_headers(response, ("Accept-Language",))
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response
 
 
 def remember_language(response, language: str):

@@ -12,13 +12,13 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from accounts.services import create_customer
-from builder.models import HomePage, NavigationSettings, StandardPage
+from builder.models import HomePage, Navigation, StandardPage
 from coupons.models import CouponTemplate
 from coupons.services import issue_coupon, save_coupon_template
 from members import services as loyalty
 from members.models import LedgerSource, Member
 from members.services import create_member_level
-from portals.starter_portals import button, link
+from portals.starter_portals import button, link, translation_key
 from tenants import services
 
 DEMO_AGENCY = "Demo Agency"
@@ -70,7 +70,7 @@ def create_demo_tenant(demo, *, agency) -> services.ProvisionedTenant:
         add_levels(*DEMO_LEVELS[demo["template"]])
         seed_demo_members(demo)
         seed_demo_coupons(demo)
-        DEMO_PAGES[demo["template"]]()
+        seed_demo_pages(demo["template"])
     return result
 
 
@@ -102,7 +102,7 @@ def seed_demo_coupons(demo) -> None:
     now = timezone.now()
     gift = save_coupon_template(
         CouponTemplate(
-            name="满 ¥50 减 ¥10 · ¥10 off ¥50",
+            name="满 ¥50 减 ¥10" if demo["default_language"] == "zh-hans" else "¥10 off ¥50",
             kind="fixed",
             amount_cents=1000,
             minimum_spend_cents=5000,
@@ -115,7 +115,9 @@ def seed_demo_coupons(demo) -> None:
         issue_coupon(gift, member, acting_user=None, idempotency_key="demo-gift")
     welcome = save_coupon_template(
         CouponTemplate(
-            name="新会员免费拿铁 · A free latte",
+            name="新会员免费拿铁"
+            if demo["default_language"] == "zh-hans"
+            else "A free latte for new members",
             kind="free_item",
             free_item="Latte",
             claimable=True,
@@ -124,17 +126,18 @@ def seed_demo_coupons(demo) -> None:
         ),
         acting_user=None,
     )
-    home = HomePage.objects.get()
-    home.body.append(("coupon_claim", {"coupon": str(welcome.pk), "heading": "", "text": ""}))
-    home.save_revision().publish()
+    for home in HomePage.objects.all():
+        home.body.append(("coupon_claim", {"coupon": str(welcome.pk), "heading": "", "text": ""}))
+        home.save_revision().publish()
 
 
 DEMO_LEVELS = {
     # A brand sets up its own programme; the demo tenants get these (portals.demo).
     "member-mall": [
-        ("银卡 Silver", 0, "1", 0, False, False, "生日饮品、会员价 · Birthday drink, member prices"),
-        ("金卡 Gold", 2000, "1.5", 5, True, True, "免运费、每月优惠券 · Free delivery, a coupon every month"),
-        ("黑卡 Black", 8000, "2", 10, True, True, "新豆抢先购 · Early access to new beans"),
+        # Levels are the brand's data in its own language (Chinese for Lumen), not page content.
+        ("银卡", 0, "1", 0, False, False, "生日饮品、会员价"),
+        ("金卡", 2000, "1.5", 5, True, True, "免运费、每月优惠券"),
+        ("黑卡", 8000, "2", 10, True, True, "新豆抢先购"),
     ],
     "service-desk": [
         ("Member", 0, "1", 0, False, False, "Points on every visit"),
@@ -157,133 +160,176 @@ def add_levels(*levels) -> None:
 
 
 # --- the demo brands' own pages: in the demo only, never in a starter portal --------------------
+# Each in both languages: one page tree per language, like the starter portals.
+
+LUMEN_WORDS = {
+    "zh-hans": {
+        "story": "我们的故事",
+        "story_text": "<p>流明咖啡 2016 年从上海静安的一间小烘焙坊起步。我们拜访每一座供豆的庄园，"
+        "每周烘焙两次，在自己的门店里为你冲煮。</p>",
+        "stores": "门店",
+        "jingan": "静安店",
+        "jingan_text": "<p>南京西路 1266 号 · 7:30–22:00</p>",
+        "xuhui": "徐汇店",
+        "xuhui_text": "<p>天钥桥路 133 号 · 8:00–21:00</p>",
+        "notice": "春季新豆上市，来门店尝一杯",
+        "more": "了解更多",
+    },
+    "en": {
+        "story": "Our story",
+        "story_text": "<p>Lumen Coffee began in 2016 as a small roastery in Jing'an, Shanghai. We visit "
+        "every farm we buy from, roast twice a week and brew the beans in our own cafés.</p>",
+        "stores": "Stores",
+        "jingan": "Jing'an",
+        "jingan_text": "<p>1266 West Nanjing Road · 7:30–22:00</p>",
+        "xuhui": "Xuhui",
+        "xuhui_text": "<p>133 Tianyaoqiao Road · 8:00–21:00</p>",
+        "notice": "Spring beans are in: try a cup in our cafés",
+        "more": "Read more",
+    },
+}
 
 
-def seed_lumen_pages() -> None:
+def seed_lumen_pages(home: HomePage, words: dict) -> None:
     """Lumen Coffee: its story, its stores, and a notice on the home page."""
     story = add_demo_page(
-        "我们的故事 · Our story",
-        "story",
-        [
-            (
-                "rich_text",
-                {
-                    "text": "<p>流明咖啡 2016 年从上海静安的一间小烘焙坊起步。我们拜访每一座供豆的庄园，"
-                    "每周烘焙两次，在自己的门店里为你冲煮。</p>"
-                    "<p>Lumen Coffee began in 2016 as a small roastery in Jing'an, Shanghai. We visit "
-                    "every farm we buy from, roast twice a week and brew the beans in our own cafés.</p>"
-                },
-            ),
-        ],
-        menu_position=1,
+        home, words["story"], "story", [("rich_text", {"text": words["story_text"]})], menu_position=1
     )
+
+    def store(name, text):
+        return [("heading", {"text": name, "level": "h3", "subtitle": ""}), ("rich_text", {"text": text})]
+
     add_demo_page(
-        "门店 · Stores",
+        home,
+        words["stores"],
         "stores",
         [
             (
                 "columns",
                 {
                     "columns": [
-                        [
-                            ("heading", {"text": "静安店 Jing'an", "level": "h3", "subtitle": ""}),
-                            ("rich_text", {"text": "<p>南京西路 1266 号 · 7:30–22:00</p>"}),
-                        ],
-                        [
-                            ("heading", {"text": "徐汇店 Xuhui", "level": "h3", "subtitle": ""}),
-                            ("rich_text", {"text": "<p>天钥桥路 133 号 · 8:00–21:00</p>"}),
-                        ],
+                        store(words["jingan"], words["jingan_text"]),
+                        store(words["xuhui"], words["xuhui_text"]),
                     ]
                 },
-            ),
+            )
         ],
         menu_position=2,
     )
-    home = HomePage.objects.get()
     home.body.insert(
         0,
         (
             "announcement",
-            {
-                "text": "春季新豆上市，来门店尝一杯 · Spring beans are in: try a cup in our cafés",
-                "tone": "success",
-                "link": link(page=story, text="了解更多 More"),
-            },
+            {"text": words["notice"], "tone": "success", "link": link(page=story, text=words["more"])},
         ),
     )
     home.save_revision().publish()
 
 
-def seed_harbor_pages() -> None:
+HARBOR_WORDS = {
+    "en": {
+        "services": "Services",
+        "what_we_do": "What we do",
+        "cleaning": "Deep cleaning",
+        "cleaning_text": "Kitchens, bathrooms and windows, from ¥299.",
+        "repairs": "Repairs",
+        "repairs_text": "Washing machines, fridges and air conditioners.",
+        "moving": "Moving help",
+        "moving_text": "Packing, transport and setting up, same week.",
+        "visit": "Visit us",
+        "address": "88 Harbour Road, Shanghai",
+        "weekdays": "Mon–Fri",
+        "weekend": "Sat–Sun",
+        "trusted": "<h2>Trusted by 20,000 homes</h2><p>Vetted, insured staff; fixed prices; and we "
+        "come back for free if something is not right.</p>",
+        "our_services": "Our services",
+    },
+    "zh-hans": {
+        "services": "服务项目",
+        "what_we_do": "我们的服务",
+        "cleaning": "深度保洁",
+        "cleaning_text": "厨房、卫生间和窗户，¥299 起。",
+        "repairs": "家电维修",
+        "repairs_text": "洗衣机、冰箱和空调。",
+        "moving": "搬家",
+        "moving_text": "打包、运输和安置，一周内上门。",
+        "visit": "到店咨询",
+        "address": "上海市海港路 88 号",
+        "weekdays": "周一至周五",
+        "weekend": "周六、周日",
+        "trusted": "<h2>两万户家庭的信赖</h2><p>员工经过审核并有保险；价格固定；不满意免费返工。</p>",
+        "our_services": "我们的服务",
+    },
+}
+
+
+def seed_harbor_pages(home: HomePage, words: dict) -> None:
     """Harbor Home Services: what it does, where it is, and when it answers."""
     services_page = add_demo_page(
-        "Services",
+        home,
+        words["services"],
         "services",
         [
             (
                 "card_grid",
                 {
-                    "heading": "What we do · 服务项目",
+                    "heading": words["what_we_do"],
                     "cards": [
-                        {
-                            "title": "Deep cleaning 深度保洁",
-                            "text": "Kitchens, bathrooms and windows, from ¥299.",
-                        },
-                        {
-                            "title": "Repairs 家电维修",
-                            "text": "Washing machines, fridges and air conditioners.",
-                        },
-                        {
-                            "title": "Moving help 搬家",
-                            "text": "Packing, transport and setting up, same week.",
-                        },
+                        {"title": words[name], "text": words[f"{name}_text"]}
+                        for name in ("cleaning", "repairs", "moving")
                     ],
                 },
             ),
         ],
         menu_position=0,
     )
-    contact = StandardPage.objects.get(slug="contact")
+    contact = StandardPage.objects.child_of(home).get(slug="contact")
     contact.body.append(
         (
             "contact_channels",
             {
-                "heading": "Visit us",
-                "address": "88 Harbour Road, Shanghai",
+                "heading": words["visit"],
+                "address": words["address"],
                 "opening_hours": [
-                    {"days": "Mon–Fri", "hours": "8:00–20:00"},
-                    {"days": "Sat–Sun", "hours": "9:00–18:00"},
+                    {"days": words["weekdays"], "hours": "8:00–20:00"},
+                    {"days": words["weekend"], "hours": "9:00–18:00"},
                 ],
             },
         )
     )
     contact.save_revision().publish()
-    home = HomePage.objects.get()
+    home.body.insert(2, ("rich_text", {"text": words["trusted"]}))
     home.body.insert(
-        2,
-        (
-            "rich_text",
-            {
-                "text": "<h2>Trusted by 20,000 homes</h2><p>Vetted, insured staff; fixed prices; and we "
-                "come back for free if something is not right.</p>"
-            },
-        ),
-    )
-    home.body.insert(
-        3, ("buttons", {"heading": "", "buttons": [button(page=services_page, text="Our services")]})
+        3, ("buttons", {"heading": "", "buttons": [button(page=services_page, text=words["our_services"])]})
     )
     home.save_revision().publish()
 
 
-DEMO_PAGES = {"member-mall": seed_lumen_pages, "service-desk": seed_harbor_pages}
+DEMO_PAGES = {
+    "member-mall": (seed_lumen_pages, LUMEN_WORDS),
+    "service-desk": (seed_harbor_pages, HARBOR_WORDS),
+}
 
 
-def add_demo_page(title: str, slug: str, body: list, *, menu_position: int) -> StandardPage:
-    """A published page under the home page, in the menu at `menu_position`."""
-    page = StandardPage(title=title, slug=slug, body=body)
-    HomePage.objects.get().add_child(instance=page)
+def seed_demo_pages(template: str) -> None:
+    """The demo brand's own pages in each language's tree."""
+    seed, words = DEMO_PAGES[template]
+    for home in HomePage.objects.select_related("locale"):
+        seed(home, words[home.locale.language_code])
+
+
+def add_demo_page(home: HomePage, title: str, slug: str, body: list, *, menu_position: int) -> StandardPage:
+    """A published page under `home`, in its language's menu at `menu_position`."""
+    page = StandardPage(
+        title=title,
+        slug=slug,
+        body=body,
+        locale_id=home.locale_id,
+        translation_key=translation_key(f"{home.translation_key}/{slug}"),
+    )
+    home.add_child(instance=page)
     page.save_revision().publish()
-    navigation = NavigationSettings.objects.get()
+    navigation = Navigation.objects.get(locale_id=home.locale_id)
     navigation.menu.insert(menu_position, ("item", {**link(page=page), "children": []}))
     navigation.save()
     return page

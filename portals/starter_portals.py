@@ -14,17 +14,31 @@ Starter content is data about the brand being provisioned, never about a demo br
   three are not pages, and a link block takes a page or a full URL, so they are full URLs on the
   tenant's domain (`Brand.url`).
 
+Every starter portal comes in each language the project speaks (settings.LANGUAGES): one page tree
+per Wagtail locale, the brand's default language first (its home page is the Site's root page, and
+its pages have no language prefix in their URLs), the others as its translations (same
+translation_key), each with its own menu and footer.
+
 The demo brands' own content (stores, stories, services) is added by portals/demo.py.
 """
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings as django_settings
 from django.utils.html import format_html, format_html_join
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
-from builder.models import HomePage, NavigationSettings, StandardPage
+from builder.models import HomePage, Navigation, StandardPage
 from themes.models import BrandTheme
+
+# Starter pages in different languages share a translation key made from their place in the tree.
+TRANSLATION_KEYS = uuid.UUID("6f1c8a52-3b1e-4c1a-9a59-5d2f0e7c4b10")
+
+
+def translation_key(name: str) -> uuid.UUID:
+    return uuid.uuid5(TRANSLATION_KEYS, name)
 
 
 @dataclass(frozen=True)
@@ -33,10 +47,15 @@ class Brand:
 
     name: str
     domain: str
-    language: str
+    language: str  # the language this tree is written in
     contact_email: str = ""
     contact_phone: str = ""
     website: str = ""
+    default_language: str = ""  # the brand's default language ("" = this tree's)
+
+    @property
+    def is_default_language(self) -> bool:
+        return not self.default_language or self.default_language == self.language
 
     def words(self, copy: dict) -> dict:
         """`copy` in the brand's language (English when the language has none)."""
@@ -186,7 +205,7 @@ MEMBER_MALL_WORDS = {
 def build_member_mall(brand: Brand) -> "StarterPortal":
     """A retail brand's member portal: join, member levels, My account (points and coupons), help."""
     words = brand.words(MEMBER_MALL_WORDS)
-    home = _add_home(brand.name)
+    home = _add_home(brand)
     membership = _add_page(
         home,
         StandardPage,
@@ -326,7 +345,7 @@ SERVICE_DESK_WORDS = {
 def build_service_desk(brand: Brand) -> "StarterPortal":
     """A service business's help centre: answers, My account and a person one tap away."""
     words = brand.words(SERVICE_DESK_WORDS)
-    home = _add_home(brand.name)
+    home = _add_home(brand)
     help_page = _add_page(
         home,
         StandardPage,
@@ -404,15 +423,31 @@ def _add_contact_page(home, brand: Brand, title: str):
     return _add_page(home, StandardPage, title, "contact", body)
 
 
-def _add_home(brand_name: str) -> HomePage:
+def _add_home(brand: Brand) -> HomePage:
+    """The home page of the tree in the brand's language: "home" in the default language, and
+    "home-<language>" for the others (they are siblings under Wagtail's root)."""
     root = Page.get_first_root_node()
-    home = HomePage(title=brand_name, slug="home")
+    locale, _ = Locale.objects.get_or_create(language_code=brand.language)
+    home = HomePage(
+        title=brand.name,
+        slug="home" if brand.is_default_language else f"home-{brand.language}",
+        locale=locale,
+        translation_key=translation_key("home"),
+    )
     root.add_child(instance=home)
     return home
 
 
 def _add_page(parent, page_class, title, slug, body, *, show_in_menus=True):
-    page = page_class(title=title, slug=slug, body=body, show_in_menus=show_in_menus)
+    """A page in its parent's language; its translations share its key."""
+    page = page_class(
+        title=title,
+        slug=slug,
+        body=body,
+        show_in_menus=show_in_menus,
+        locale_id=parent.locale_id,
+        translation_key=translation_key(f"{parent.translation_key}/{slug}"),
+    )
     parent.add_child(instance=page)
     return page
 
@@ -437,19 +472,28 @@ class StarterPortal:
 
 
 def add_site_settings(site, settings: dict) -> None:
-    """The theme and the navigation the starter portal chose, for the tenant's site."""
+    """The theme the starter portal chose, for the tenant's site."""
     BrandTheme.objects.create(site=site, preset=settings["preset"])
-    NavigationSettings.objects.create(
-        site=site,
+
+
+def add_navigation(home: HomePage, settings: dict) -> Navigation:
+    """The menu and footer of one language's tree."""
+    return Navigation.objects.create(
+        locale_id=home.locale_id,
+        translation_key=translation_key("navigation"),
         menu=settings["menu"],
         footer_columns=settings["footer_columns"],
         footer_text=settings["footer_text"],
     )
 
 
+def languages_starting_with(language: str) -> list[str]:
+    return [language, *(code for code, _name in django_settings.LANGUAGES if code != language)]
+
+
 def installed(build: Callable[[Brand], StarterPortal]) -> Callable[..., None]:
-    """A registered starter portal: builds the pages, then the Site that serves them on the
-    tenant's domain, with the theme and navigation the portal chose."""
+    """A registered starter portal: builds a page tree in each language, then the Site that serves
+    them on the tenant's domain, with the theme and each language's navigation."""
 
     def install(
         *,
@@ -460,12 +504,16 @@ def installed(build: Callable[[Brand], StarterPortal]) -> Callable[..., None]:
         contact_phone: str = "",
         website: str = "",
     ) -> None:
-        brand = Brand(brand_name, domain, language, contact_email, contact_phone, website)
-        portal = build(brand)
+        portals = [
+            build(Brand(brand_name, domain, code, contact_email, contact_phone, website, language))
+            for code in languages_starting_with(language)
+        ]
         site = Site.objects.create(
-            hostname=domain, port=80, root_page=portal.home, is_default_site=True, site_name=brand_name
+            hostname=domain, port=80, root_page=portals[0].home, is_default_site=True, site_name=brand_name
         )
-        add_site_settings(site, portal.settings)
+        add_site_settings(site, portals[0].settings)
+        for portal in portals:
+            add_navigation(portal.home, portal.settings)
 
     return install
 

@@ -33,7 +33,7 @@ def toy_tenant(make_tenant):
 
 def test_its_block_is_in_the_page_editor_and_renders_on_the_page(toy_tenant, in_tenant, client):
     with in_tenant(toy_tenant):
-        home = HomePage.objects.get()
+        home = HomePage.objects.get(slug="home")
         assert "toy_greeting" in home.body.stream_block.child_blocks
         home.body = [("toy_greeting", {"text": "Hello from a domain"})]
         home.save_revision().publish()

@@ -112,7 +112,7 @@ def test_sign_up_asks_nothing_when_the_brand_has_no_privacy_policy(alpha, in_ten
 
 def test_sign_up_needs_the_brands_privacy_policy_accepted_and_records_when(alpha, in_tenant, client):
     with in_tenant(alpha):
-        policy = Page.objects.get(slug="help")  # any live page of the brand's choosing
+        policy = Page.objects.get(url_path="/home/help/")  # any live page of the brand's choosing
         PrivacySettings.objects.create(site=Site.objects.get(), policy_page=policy)
     form = client.get(
         "/accounts/signup/", HTTP_HOST="alpha.localhost", HTTP_ACCEPT_LANGUAGE="en"

@@ -86,8 +86,17 @@ def test_a_tenants_endpoint_never_returns_another_tenants_pages(make_tenant, cli
     _, harbor = gql(client, "harbor.localhost", "{ pages(limit: 100) { title } }")
     lumen_titles = {page["title"] for page in lumen["data"]["pages"]}
     harbor_titles = {page["title"] for page in harbor["data"]["pages"]}
-    assert lumen_titles == {"Lumen Coffee", "会员权益", "帮助中心", "联系我们"}
-    assert harbor_titles == {"Harbor Homes", "Help centre", "Contact us"}
+    # Each brand's pages in both its languages, and nothing of the other brand.
+    assert lumen_titles == {
+        "Lumen Coffee",
+        "会员权益",
+        "帮助中心",
+        "联系我们",
+        "Membership",
+        "Help",
+        "Contact us",
+    }
+    assert harbor_titles == {"Harbor Homes", "Help centre", "Contact us", "帮助中心", "联系我们"}
     _, missing = gql(client, "lumen.localhost", '{ page(urlPath: "/nowhere/", inSite: true) { title } }')
     assert missing["data"]["page"] is None
 
@@ -95,9 +104,11 @@ def test_a_tenants_endpoint_never_returns_another_tenants_pages(make_tenant, cli
 def test_unpublished_and_private_pages_are_not_exposed(make_tenant, in_tenant, client):
     tenant = make_tenant("lumen").tenant
     with in_tenant(tenant):
-        home = HomePage.objects.get()
+        home = HomePage.objects.get(slug="home")
         home.add_child(instance=StandardPage(title="Draft plan", slug="draft", live=False))
-        PageViewRestriction.objects.create(page=Page.objects.get(slug="help"), restriction_type="login")
+        PageViewRestriction.objects.create(
+            page=Page.objects.get(url_path="/home/help/"), restriction_type="login"
+        )
 
     _, body = gql(client, "lumen.localhost", "{ pages(limit: 100) { title } }")
     titles = {page["title"] for page in body["data"]["pages"]}
@@ -148,7 +159,7 @@ def test_oversized_documents_are_refused(make_tenant, client):
 def test_page_size_is_capped_at_100(make_tenant, in_tenant, client):
     tenant = make_tenant("lumen").tenant
     with in_tenant(tenant):
-        home = HomePage.objects.get()
+        home = HomePage.objects.get(slug="home")
         for number in range(100):
             home.add_child(instance=StandardPage(title=f"Topic {number}", slug=f"topic-{number}"))
     _, body = gql(client, "lumen.localhost", "{ pages(limit: 500) { id } }")
@@ -186,7 +197,7 @@ def test_page_list_costs_a_fixed_number_of_queries(make_tenant, in_tenant, clien
 
     before = count()
     with in_tenant(tenant):
-        home = HomePage.objects.get()
+        home = HomePage.objects.get(slug="home")
         for number in range(10):
             home.add_child(instance=StandardPage(title=f"Topic {number}", slug=f"topic-{number}"))
     connection.set_schema_to_public()
@@ -207,7 +218,7 @@ def test_anonymous_answers_are_cached_per_tenant_and_purged_on_publish(make_tena
     assert gql(client, "harbor.localhost", query)[1] == {"data": {"page": {"title": "Harbor Homes"}}}
 
     with in_tenant(tenant):
-        home = HomePage.objects.get()
+        home = HomePage.objects.get(slug="home")
         home.title = "Lumen Coffee Roasters"
         home.save_revision().publish()
     assert gql(client, "lumen.localhost", query)[1] == {"data": {"page": {"title": "Lumen Coffee Roasters"}}}

@@ -273,14 +273,14 @@ def tree(lumen, in_tenant):
     """Home (live) > Secret draft (never published) > Live child; home > Members only (login) >
     Private child; the membership page has an unpublished draft titled "Draft title"."""
     with in_tenant(lumen):
-        home = HomePage.objects.get()
+        home = HomePage.objects.get(slug="home")
         secret = home.add_child(instance=StandardPage(title="Secret draft", slug="secret", live=False))
         live_child = secret.add_child(instance=StandardPage(title="Live child", slug="live-child"))
         private = home.add_child(instance=StandardPage(title="Members only", slug="members-only"))
         PageViewRestriction.objects.create(page=private, restriction_type="login")
         private_child = private.add_child(instance=StandardPage(title="Private child", slug="inner"))
-        help_page = StandardPage.objects.get(slug="help")
-        membership = StandardPage.objects.get(slug="membership")
+        help_page = StandardPage.objects.get(url_path="/home/help/")
+        membership = StandardPage.objects.get(url_path="/home/membership/")
         membership.title = "Draft title"
         membership.save_revision()
         return {
@@ -330,7 +330,7 @@ def test_list_relations_leave_out_drafts_and_private_pages(tree, client, relatio
 
 def test_alias_of_an_unpublished_page_is_null(tree, lumen, in_tenant, client):
     with in_tenant(lumen):
-        source = StandardPage.objects.get(slug="help")
+        source = StandardPage.objects.get(url_path="/home/help/")
         alias = source.create_alias(update_slug="help-alias")
         Page.objects.filter(pk=source.pk).update(live=False, title="Help (withdrawn)")
     _, body = gql(
@@ -342,18 +342,18 @@ def test_alias_of_an_unpublished_page_is_null(tree, lumen, in_tenant, client):
 
 def test_links_buttons_and_menus_to_unpublished_pages_give_no_page(tree, lumen, in_tenant, client):
     with in_tenant(lumen):
-        StandardPage.objects.get(slug="membership").unpublish()
+        StandardPage.objects.get(url_path="/home/membership/").unpublish()
     _, body = gql(
         client,
         HOST,
         """{ page(urlPath: "/", inSite: true) { ... on HomePage { body {
                  ... on HeroBlock { buttons { ... on ButtonBlock { page { title } } } } } } }
-             setting(name: "navigationsettings") { ... on NavigationSettings {
+             navigation { ... on Navigation {
                  menu { ... on MenuItemBlock { page { title } } } } } }""",
     )
     hero = body["data"]["page"]["body"][0]
     assert hero["buttons"] == [{"page": None}, {"page": {"title": "帮助中心"}}]
-    menu_pages = [item["page"] for item in body["data"]["setting"]["menu"]]
+    menu_pages = [item["page"] for item in body["data"]["navigation"]["menu"]]
     assert menu_pages
     assert {"title": "会员权益"} not in menu_pages
     assert "会员权益" not in json.dumps(body, ensure_ascii=False)
@@ -371,7 +371,7 @@ def test_redirects_to_drafts_and_private_pages_give_no_page(tree, lumen, in_tena
 
 def test_a_sites_unpublished_root_page_is_not_returned(tree, lumen, in_tenant, client):
     with in_tenant(lumen):
-        HomePage.objects.get().unpublish()
+        HomePage.objects.get(slug="home").unpublish()
     _, body = gql(client, HOST, f'{{ site(hostname: "{HOST}") {{ hostname rootPage {{ title }} }} }}')
     assert body["data"]["site"] is None
     assert "Lumen Coffee" not in json.dumps(body)

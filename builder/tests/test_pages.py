@@ -35,7 +35,7 @@ def test_landing_page_has_no_menu_unless_asked(make_tenant, in_tenant, client):
 
     tenant = make_tenant("lumen").tenant
     with in_tenant(tenant):
-        home = HomePage.objects.get()
+        home = HomePage.objects.get(slug="home")
         home.add_child(instance=LandingPage(title="Spring", slug="spring", body=[]))
         home.add_child(instance=LandingPage(title="Autumn", slug="autumn", show_header_navigation=True))
     landing = client.get("/spring/", HTTP_HOST="lumen.localhost")
@@ -48,10 +48,12 @@ def test_landing_page_has_no_menu_unless_asked(make_tenant, in_tenant, client):
 def test_drafts_and_private_pages_are_not_served(make_tenant, in_tenant, client):
     tenant = make_tenant("lumen").tenant
     with in_tenant(tenant):
-        home = HomePage.objects.get()
+        home = HomePage.objects.get(slug="home")
         draft = StandardPage(title="Secret plan", slug="secret", live=False)
         home.add_child(instance=draft)
-        PageViewRestriction.objects.create(page=Page.objects.get(slug="help"), restriction_type="login")
+        PageViewRestriction.objects.create(
+            page=Page.objects.get(url_path="/home/help/"), restriction_type="login"
+        )
 
     assert client.get("/secret/", HTTP_HOST="lumen.localhost").status_code == 404
     response = client.get("/help/", HTTP_HOST="lumen.localhost")
@@ -78,8 +80,8 @@ def uncached(settings):
 
 def queries_for_home(client, tenant, in_tenant, blocks: int) -> int:
     with in_tenant(tenant):
-        home = HomePage.objects.get()
-        home.body = body_of(blocks, Page.objects.get(slug="help"))
+        home = HomePage.objects.get(slug="home")
+        home.body = body_of(blocks, Page.objects.get(url_path="/home/help/"))
         home.save_revision().publish()
     connection.set_schema_to_public()
     client.get("/", HTTP_HOST="lumen.localhost")  # warm host and site caches
@@ -96,9 +98,10 @@ def queries_for_home(client, tenant, in_tenant, blocks: int) -> int:
 @pytest.mark.parametrize(
     ("fragment_cache", "expected"),
     [
-        # SET search_path, Site, the root page, any view restrictions?, the page's specific row,
-        # every linked page (1); theme, navigation and the menu's pages (1) once per request.
-        (0, 9),
+        # SET search_path, Site, the tenant's locales, the root page, its specific row, any view
+        # restrictions?, every linked page (1); theme, navigation, the menu's pages (1), the home
+        # page in each language (1) and this page's language versions (1) once per request.
+        (0, 13),
         # SET search_path and the page; Site, restrictions, chrome and body come from the cache.
         (300, 2),
     ],
@@ -130,7 +133,7 @@ def test_anonymous_views_are_cached_per_tenant_and_purged_on_publish(make_tenant
     assert "Lumen" not in client.get("/", HTTP_HOST="other.localhost").content.decode()
 
     with in_tenant(tenant):
-        home = HomePage.objects.get()
+        home = HomePage.objects.get(slug="home")
         home.body = [("heading", {"text": "Fresh news", "level": "h2"})]
         home.save_revision().publish()
     third = client.get("/", HTTP_HOST="lumen.localhost")
@@ -166,12 +169,14 @@ def test_block_previews_in_the_admin_use_the_tenants_theme(make_tenant, in_tenan
     assert "Members&#x27; week" in html
 
 
-def test_ui_strings_follow_the_visitors_language(make_tenant, client):
+def test_ui_strings_follow_the_pages_language(make_tenant, client):
+    """A page's address says its language (/en/help/), and the portal's own words follow it,
+    whatever the browser asks for."""
     make_tenant("lumen", contact_phone="400-820-1234")
-    chinese = client.get(
-        "/help/", HTTP_HOST="lumen.localhost", HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9"
+    chinese = client.get("/help/", HTTP_HOST="lumen.localhost", HTTP_ACCEPT_LANGUAGE="en-GB").content.decode()
+    english = client.get(
+        "/en/help/", HTTP_HOST="lumen.localhost", HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9"
     ).content.decode()
-    english = client.get("/help/", HTTP_HOST="lumen.localhost", HTTP_ACCEPT_LANGUAGE="en-GB").content.decode()
     assert ">跳到正文</a>" in chinese
     assert "<strong>致电</strong>" in chinese
     assert ">Skip to content</a>" in english
@@ -184,7 +189,7 @@ def test_corrupt_stored_block_data_does_not_break_the_page(make_tenant, in_tenan
 
     tenant = make_tenant("lumen").tenant
     with in_tenant(tenant):
-        home = HomePage.objects.get()
+        home = HomePage.objects.get(slug="home")
         raw = [
             {"type": "video", "value": {"url": "https://evil.example/x", "title": "Bad video"}, "id": "a"},
             {"type": "no_such_block", "value": {"x": 1}, "id": "b"},
@@ -211,9 +216,17 @@ def test_without_a_browser_language_the_portal_speaks_the_brands_language(make_t
     make_tenant("harbor", template="service-desk", default_language="en")
     assert ">跳到正文</a>" in client.get("/help/", HTTP_HOST="lumen.localhost").content.decode()
     assert ">Skip to content</a>" in client.get("/help/", HTTP_HOST="harbor.localhost").content.decode()
-    # The visitor's own choice wins.
-    english = client.get("/help/", HTTP_HOST="lumen.localhost", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert ">Skip to content</a>" in english
+    # Pages without a language prefix are the brand's language, whatever the browser asks for;
+    # the visitor's own choice (the switch) takes them to the other language's pages.
+    assert (
+        ">跳到正文</a>"
+        in client.get("/help/", HTTP_HOST="lumen.localhost", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
+    # Pages that are not portal pages (log-in) speak the browser's language.
+    login = client.get(
+        "/accounts/login/", HTTP_HOST="lumen.localhost", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert ">Skip to content</a>" in login
 
 
 def test_the_sharing_image_is_on_the_tenants_own_host(make_tenant, in_tenant, client, settings):
@@ -231,7 +244,7 @@ def test_the_sharing_image_is_on_the_tenants_own_host(make_tenant, in_tenant, cl
     stem = f"share-{uuid.uuid4().hex[:12]}"
     with in_tenant(tenant):
         image = Image.objects.create(title="Share", file=ImageFile(buffer, name=f"{stem}.png"))
-        home = HomePage.objects.get()
+        home = HomePage.objects.get(slug="home")
         home.share_image = image
         home.save_revision().publish()
     html = client.get("/", HTTP_HOST="lumen.localhost").content.decode()

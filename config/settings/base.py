@@ -37,6 +37,8 @@ TENANT_APPS = [
     "core",  # the registry, the event outbox and scheduled job runs (their tables are per tenant)
     "wagtail.contrib.settings",  # per-tenant site settings (theme, navigation)
     "wagtail.contrib.redirects",  # per-tenant redirects (grapple's schema needs its table)
+    "wagtail.contrib.simple_translation",  # "Translate" a page tree or snippet into another language
+    "wagtail.locales",  # the brand chooses its languages (Settings → Locales); no tables
     "wagtail.embeds",  # video embeds in pages
     "wagtail.sites",  # the tenant's Wagtail Site for its domain
     "wagtail.users",  # brand admin user management
@@ -300,7 +302,11 @@ WAGTAIL_SITE_NAME = "Portal"
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAIL_I18N_ENABLED = False
+# Pages exist per language (a tree per locale, linked by translation_key). A tenant's languages are
+# its Locale rows, chosen from these; page URLs carry a language prefix except in the tenant's
+# default language (core.language, builder.views).
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 # No Gravatar: the admin shows its default avatar image and makes no request to gravatar.com.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # Documents only through /documents/<id>/<name>, which applies the collection's privacy; never a

@@ -19,7 +19,7 @@ def lumen(make_tenant, in_tenant):
     with in_tenant(tenant):
         MemberLevelFactory(name="Silver", threshold_points=0, benefits="Birthday drink")
         MemberLevelFactory(name="Gold", threshold_points=2000, discount_percent=5, free_shipping=True)
-        home = HomePage.objects.get()
+        home = HomePage.objects.get(slug="home")
         home.body = [("member_card", {"heading": "My card"}), ("level_benefits", {"heading": "Levels"})]
         home.save_revision().publish()
     return tenant
@@ -189,7 +189,7 @@ def test_an_app_swaps_a_password_for_a_token_that_reads_viewer(lumen, in_tenant,
 
 def test_each_visitor_gets_their_own_card_while_shared_blocks_come_from_the_cache(lumen, in_tenant):
     with in_tenant(lumen):
-        home = HomePage.objects.get()
+        home = HomePage.objects.get(slug="home")
         home.body = [("heading", {"text": "Shared words"}), ("member_card", {"heading": "My card"})]
         home.save_revision().publish()
         mei = MemberFactory(user__username="mei")

@@ -24,10 +24,14 @@ def hrefs_in(html: str) -> list[str]:
 
 
 def page_paths(tenant, in_tenant) -> list[str]:
-    """The path of every live page of the tenant's site, home first."""
+    """The path of every live page of the tenant's site in every language, the default language's
+    home first."""
     with in_tenant(tenant):
         site = Site.objects.get()
-        pages = Page.objects.live().descendant_of(site.root_page, inclusive=True).order_by("path")
+        pages = []
+        for home in Page.objects.filter(translation_key=site.root_page.translation_key).order_by("path"):
+            pages += Page.objects.live().descendant_of(home, inclusive=True).order_by("path")
+        pages.sort(key=lambda page: page.pk != site.root_page_id)
         return [page.relative_url(site) for page in pages]
 
 

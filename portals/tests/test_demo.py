@@ -11,8 +11,18 @@ LUMEN, HARBOR = DEMO_TENANTS
 @pytest.mark.parametrize(
     ("demo", "pages", "own_words"),
     [
-        (LUMEN, ["/", "/membership/", "/help/", "/contact/", "/story/", "/stores/"], "南京西路 1266 号"),
-        (HARBOR, ["/", "/help/", "/contact/", "/services/"], "88 Harbour Road, Shanghai"),
+        (
+            LUMEN,
+            ["/", "/membership/", "/help/", "/contact/", "/story/", "/stores/"]
+            + ["/en/", "/en/membership/", "/en/help/", "/en/contact/", "/en/story/", "/en/stores/"],
+            "南京西路 1266 号",
+        ),
+        (
+            HARBOR,
+            ["/", "/help/", "/contact/", "/services/"]
+            + ["/zh-hans/", "/zh-hans/help/", "/zh-hans/contact/", "/zh-hans/services/"],
+            "88 Harbour Road, Shanghai",
+        ),
     ],
     ids=["lumen", "harbor"],
 )

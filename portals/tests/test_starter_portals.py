@@ -5,7 +5,7 @@ import re
 import pytest
 from wagtail.models import Page
 
-from builder.models import NavigationSettings
+from builder.models import Navigation
 from portals.starter_portals import CONTACT_WORDS
 from portals.tests.links import assert_internal_links_answer, hrefs_in, rendered_pages, sorted_links
 
@@ -35,6 +35,20 @@ CONTACTS = {
     "contact_phone": "+86 21 5888 1234",
     "website": "https://www.acme-shop.com/",
 }
+OTHER_LANGUAGE = {"en": "zh-hans", "zh-hans": "en"}
+
+
+def every_page(template: str, language: str) -> list[str]:
+    """The starter pages in the brand's language (no prefix), then in the other one (/en/...)."""
+    other = OTHER_LANGUAGE[language]
+    return PAGES[template] + [f"/{other}{path}" for path in PAGES[template]]
+
+
+def language_of(path: str, default: str) -> str:
+    other = OTHER_LANGUAGE[default]
+    return other if path.startswith(f"/{other}/") else default
+
+
 LANGUAGE_SWITCH = re.compile(r'<nav class="language-switch".*?</nav>', re.DOTALL)
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 
@@ -46,17 +60,20 @@ def test_without_contacts_every_page_shows_placeholders_and_nothing_of_a_demo_br
     tenant = make_tenant("acme", template=template, default_language=language, admin_email="boss@acme.com")
     pages = rendered_pages(client, tenant.tenant, "acme.localhost", in_tenant)
 
-    assert list(pages) == PAGES[template]
-    words = CONTACT_WORDS[language]
-    home = pages["/"]
-    assert f'<h2 class="hero-heading">{HERO[template, language]}</h2>' in home
-    for path in ("/", "/help/", "/contact/"):
-        assert words["phone"].format(words["phone_placeholder"]) in pages[path], path
-        assert words["email"].format(words["email_placeholder"]) in pages[path], path
-        assert words["website"] not in pages[path], path
+    assert list(pages) == every_page(template, language)
+    other = OTHER_LANGUAGE[language]
+    assert f'<h2 class="hero-heading">{HERO[template, language]}</h2>' in pages["/"]
+    assert f'<h2 class="hero-heading">{HERO[template, other]}</h2>' in pages[f"/{other}/"]
+    for prefix, page_language in (("", language), (f"/{other}", other)):
+        words = CONTACT_WORDS[page_language]
+        for path in ("/", "/help/", "/contact/"):
+            html = pages[prefix + path]
+            assert words["phone"].format(words["phone_placeholder"]) in html, path
+            assert words["email"].format(words["email_placeholder"]) in html, path
+            assert words["website"] not in html, path
     for path, html in pages.items():
         assert DEMO_WORDS.search(html) is None, (path, DEMO_WORDS.search(html))
-        if language == "en":  # the page, its menu and footer all speak the brand's language
+        if language_of(path, language) == "en":  # the page, its menu and footer all speak its language
             # (but the header's language switch names Chinese in Chinese)
             outside_switch = LANGUAGE_SWITCH.sub("", html)
             assert CJK.search(outside_switch) is None, (path, CJK.search(outside_switch))
@@ -70,19 +87,22 @@ def test_the_brands_contacts_are_on_its_pages(template, language, make_tenant, c
     tenant = make_tenant("acme", template=template, default_language=language, **CONTACTS)
     pages = rendered_pages(client, tenant.tenant, "acme.localhost", in_tenant)
 
-    words = CONTACT_WORDS[language]
-    for path in ("/", "/help/", "/contact/"):
-        html = pages[path]
-        assert 'href="mailto:care@acme-shop.com"' in html, path
-        assert 'href="tel:+862158881234"' in html, path
-        assert "+86 21 5888 1234" in html, path
-        assert words["email_placeholder"] not in html, path
-        assert words["phone_placeholder"] not in html, path
-    contact_page = pages["/contact/"]
-    assert f'<a class="button button-secondary" href="https://www.acme-shop.com/">{words["website"]}</a>' in (
-        contact_page
-    )
+    other = OTHER_LANGUAGE[language]
+    for prefix, page_language in (("", language), (f"/{other}", other)):
+        words = CONTACT_WORDS[page_language]
+        for path in ("/", "/help/", "/contact/"):
+            html = pages[prefix + path]
+            assert 'href="mailto:care@acme-shop.com"' in html, path
+            assert 'href="tel:+862158881234"' in html, path
+            assert "+86 21 5888 1234" in html, path
+            assert words["email_placeholder"] not in html, path
+            assert words["phone_placeholder"] not in html, path
+        website = (
+            f'<a class="button button-secondary" href="https://www.acme-shop.com/">{words["website"]}</a>'
+        )
+        assert website in pages[f"{prefix}/contact/"]
     for path, html in pages.items():
+        words = CONTACT_WORDS[language_of(path, language)]
         assert f'<li><a href="https://www.acme-shop.com/">{words["website"]}</a></li>' in html, path  # footer
         _, external, contact = sorted_links(hrefs_in(html), "acme.localhost")
         assert external <= {"https://www.acme-shop.com/"}, path
@@ -113,7 +133,7 @@ def test_every_internal_link_on_every_page_menu_and_footer_answers(
         links |= internal
     # The member card invites anonymous visitors to sign up or log in; My account asks them to log in.
     entrances = {"/accounts/signup/", "/accounts/login/"} if template == "member-mall" else set()
-    expected = {*PAGES[template], "/account/", *entrances}
+    expected = {*every_page(template, language), "/account/", *entrances}
     assert {link for link in links if not link.startswith("/accounts/login/?")} == expected
     assert_internal_links_answer(client, links, "acme.localhost")
 
@@ -130,10 +150,12 @@ def test_the_brand_admin_can_publish_the_starter_pages_unchanged(
         for page in Page.objects.live().specific():
             if hasattr(page, "body"):
                 page.body.stream_block.clean(page.body)
-        navigation = NavigationSettings.objects.get()
-        navigation.menu.stream_block.clean(navigation.menu)
-        navigation.footer_columns.stream_block.clean(navigation.footer_columns)
-        assert navigation.footer_text == "© Acme"
+        navigations = list(Navigation.objects.all())
+        assert len(navigations) == 2  # one menu and footer per language
+        for navigation in navigations:
+            navigation.menu.stream_block.clean(navigation.menu)
+            navigation.footer_columns.stream_block.clean(navigation.footer_columns)
+            assert navigation.footer_text == "© Acme"
 
 
 @EVERY_PORTAL

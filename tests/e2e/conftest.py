@@ -143,7 +143,7 @@ def live_tenant(live_server_url, django_db_blocker):
                     admin = get_user_model().objects.get(username=provisioned.admin_username)
                     admin.set_password(password)
                     admin.save(update_fields=["password"])
-                    home_page_id = HomePage.objects.get().pk
+                    home_page_id = HomePage.objects.get(slug="home").pk
 
                 yield LiveTenant(
                     provisioned=provisioned,
