@@ -57,23 +57,23 @@ def _image(file, size, focus, title, description):
 STARTER_IMAGES: dict[str, dict[str, StarterImage]] = {
     "member-mall": {
         "hero": _image(
-            "member-mall/coffee-counter.webp",
+            "member-mall/shop-counter.webp",
             HERO_SIZE,
             (520, 60, 1300, 600),
-            {"en": "Coffee counter", "zh-hans": "咖啡吧台"},
+            {"en": "Shop counter", "zh-hans": "店铺柜台"},
             {
-                "en": "A cup of coffee with coffee beans, a croissant, a coffee to go and a wrapped gift.",
-                "zh-hans": "一杯咖啡、咖啡豆、可颂、外带咖啡和一份礼物。",
+                "en": "Shopping bags, a wrapped gift, a price tag and a plant on a shop counter, with shelves behind.",
+                "zh-hans": "柜台上的购物袋、礼物、价签和绿植，身后是货架。",
             },
         ),
         "card_1": _image(
-            "member-mall/coffee-and-beans.webp",
+            "member-mall/points-and-rewards.webp",
             CARD_SIZE,
             (180, 110, 620, 520),
-            {"en": "Coffee and beans", "zh-hans": "咖啡与咖啡豆"},
+            {"en": "Points and rewards", "zh-hans": "积分与奖励"},
             {
-                "en": "A cup of coffee with a heart in the foam, on a saucer among coffee beans.",
-                "zh-hans": "一杯拉花咖啡放在碟子上，周围是咖啡豆。",
+                "en": "A shopping bag with a star above it, and stacks of coins for member points.",
+                "zh-hans": "一个上方有星标的购物袋，旁边是代表积分的金币。",
             },
         ),
         "card_2": _image(
@@ -102,18 +102,18 @@ STARTER_IMAGES: dict[str, dict[str, StarterImage]] = {
             (110, 90, 690, 560),
             {"en": "Shop front", "zh-hans": "门店外观"},
             {
-                "en": "A small coffee shop with a striped awning, a big window and plants by the door.",
-                "zh-hans": "一家小咖啡店，条纹遮阳篷、大橱窗，门边摆着绿植。",
+                "en": "A shop front with a striped awning, a big window and plants by the door.",
+                "zh-hans": "一家小店的门面：条纹遮阳篷、大橱窗，门边摆着绿植。",
             },
         ),
         "gallery_2": _image(
-            "member-mall/pastry-and-coffee-to-go.webp",
+            "member-mall/shopping-bags.webp",
             CARD_SIZE,
             (150, 100, 650, 540),
-            {"en": "Pastry and coffee to go", "zh-hans": "点心与外带咖啡"},
+            {"en": "Shopping bags", "zh-hans": "购物袋"},
             {
-                "en": "A coffee to go and a croissant on a plate.",
-                "zh-hans": "一杯外带咖啡和盘子里的可颂。",
+                "en": "Two paper shopping bags with tissue paper, and a price tag.",
+                "zh-hans": "两个装着包装纸的纸质购物袋和一张价签。",
             },
         ),
     },
@@ -124,7 +124,7 @@ STARTER_IMAGES: dict[str, dict[str, StarterImage]] = {
             (500, 40, 1320, 600),
             {"en": "Help desk", "zh-hans": "服务台"},
             {
-                "en": "A desk with a screen showing chat bubbles, a headset, a calendar, a mug and a plant.",
+                "en": "A desk with a screen showing speech bubbles, a headset, a calendar, a mug and a plant.",
                 "zh-hans": "一张办公桌：显示对话气泡的屏幕、耳麦、日历、杯子和绿植。",
             },
         ),
@@ -132,9 +132,9 @@ STARTER_IMAGES: dict[str, dict[str, StarterImage]] = {
             "service-desk/headset-and-help.webp",
             CARD_SIZE,
             (150, 90, 650, 530),
-            {"en": "Headset and chat", "zh-hans": "耳麦与对话"},
+            {"en": "Headset and speech bubbles", "zh-hans": "耳麦与对话气泡"},
             {
-                "en": "A headset with chat bubbles: customer service is ready to help.",
+                "en": "A headset with speech bubbles: customer service is ready to help.",
                 "zh-hans": "耳麦与对话气泡：客服随时为您服务。",
             },
         ),

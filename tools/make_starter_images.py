@@ -45,8 +45,8 @@ LUMEN = {
     "sand": mix("#f3e7da", "#b3541e", 0.18),
     "tan": mix("#f3e7da", "#6b3e26", 0.28),
     "caramel": mix("#b3541e", "#f3c98b", 0.45),
-    "coffee": mix("#6b3e26", "#000000", 0.25),
-    "crema": mix("#b3541e", "#f3e7da", 0.55),
+    "umber": mix("#6b3e26", "#000000", 0.25),
+    "blush": mix("#b3541e", "#f3e7da", 0.55),
     "white": (255, 251, 246),
     "leaf": rgb("#7f8f62"),
     "leaf_dark": rgb("#5f6f48"),
@@ -243,145 +243,6 @@ def backdrop(c: Canvas, top, bottom, blobs):
         c.circle(x, y, r, color, alpha)
 
 
-def bean(c: Canvas, x, y, size, angle, p, rng=None):
-    """A coffee bean: an oval with a curved crease, turned by `angle` degrees."""
-    layer = Canvas(int(size * 1.6), int(size * 1.6))
-    cx = cy = size * 0.8
-    w, h = size * 0.62, size * 0.86
-    shade = mix(p["coffee"], p["primary"], rng.random() * 0.6) if rng else p["coffee"]
-    layer.ellipse((cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2), shade)
-    layer.ellipse(
-        (cx - w / 2 + size * 0.07, cy - h / 2 + size * 0.05, cx + w / 2 - size * 0.2, cy),
-        mix(shade, p["secondary"], 0.12),
-    )
-    crease = [
-        (cx + math.sin(t / 6 * math.pi * 2) * w * 0.1, cy - h * 0.38 + t / 6 * h * 0.76) for t in range(7)
-    ]
-    layer.line(crease, mix(shade, (0, 0, 0), 0.45), size * 0.07)
-    c.paste(layer, x, y, angle)
-
-
-def steam(c: Canvas, x, y, height, color, alpha=150, width=7, phase=0.0):
-    points = [
-        (x + math.sin(phase + t / 20 * math.pi * 2.2) * height * 0.09, y - t / 20 * height) for t in range(21)
-    ]
-    c.line(points, color, width, alpha)
-
-
-def cup(c: Canvas, x, y, size, p, heart=True):
-    """A coffee cup on a saucer, seen from slightly above; (x, y) is the centre of the saucer."""
-    s = size
-    c.shadow(
-        lambda m: m.ellipse((x - s * 0.62, y - s * 0.12, x + s * 0.62, y + s * 0.16), (255,)),
-        p["coffee"],
-        blur=s * 0.05,
-        alpha=70,
-        offset=(0, s * 0.05),
-    )
-    # saucer
-    c.ellipse((x - s * 0.62, y - s * 0.16, x + s * 0.62, y + s * 0.16), mix(p["white"], p["tan"], 0.35))
-    c.ellipse((x - s * 0.6, y - s * 0.17, x + s * 0.6, y + s * 0.12), p["white"])
-    c.ellipse((x - s * 0.36, y - s * 0.1, x + s * 0.36, y + s * 0.07), mix(p["white"], p["tan"], 0.25))
-    # handle: a thick ring, half hidden behind the body
-    c.arc((x + s * 0.2, y - s * 0.52, x + s * 0.58, y - s * 0.2), 250, 110, p["accent"], s * 0.065)
-    # body: a bowl, round at the bottom
-    top_y, w = y - s * 0.62, s * 0.38
-    c.chord((x - w, top_y - s * 0.55, x + w, y + s * 0.02), 0, 180, p["accent"])
-    c.rect((x - w, top_y, x + w, top_y + s * 0.12), p["accent"])
-    # light on its left side
-    c.rect(
-        (x - w + s * 0.06, top_y + s * 0.1, x - w + s * 0.12, y - s * 0.3),
-        p["white"],
-        radius=s * 0.03,
-        alpha=70,
-    )
-    # rim and coffee
-    c.ellipse((x - w, top_y - s * 0.09, x + w, top_y + s * 0.09), mix(p["accent"], p["white"], 0.15))
-    c.ellipse((x - w + s * 0.03, top_y - s * 0.065, x + w - s * 0.03, top_y + s * 0.07), p["coffee"])
-    c.ellipse((x - w + s * 0.06, top_y - s * 0.045, x + w - s * 0.06, top_y + s * 0.06), p["crema"])
-    if heart:
-        hx, hy, hs = x, top_y + s * 0.005, s * 0.085
-        c.ellipse((hx - hs, hy - hs * 0.55, hx, hy + hs * 0.1), p["white"])
-        c.ellipse((hx, hy - hs * 0.55, hx + hs, hy + hs * 0.1), p["white"])
-        c.polygon(
-            [(hx - hs * 0.95, hy - hs * 0.1), (hx + hs * 0.95, hy - hs * 0.1), (hx, hy + hs * 0.5)],
-            p["white"],
-        )
-
-
-def takeaway_cup(c: Canvas, x, y, size, p, sleeve=None, lid=None):
-    """A paper coffee cup with a lid and a sleeve; (x, y) is the middle of its bottom."""
-    s = size
-    sleeve = sleeve or p["accent"]
-    lid = lid or p["primary"]
-    c.shadow(
-        lambda m: m.ellipse((x - s * 0.34, y - s * 0.06, x + s * 0.34, y + s * 0.06), (255,)),
-        p["coffee"],
-        blur=s * 0.04,
-        alpha=70,
-        offset=(0, s * 0.03),
-    )
-    top_w, bottom_w, h = s * 0.34, s * 0.25, s * 1.05
-    c.polygon([(x - top_w, y - h), (x + top_w, y - h), (x + bottom_w, y), (x - bottom_w, y)], p["white"])
-    c.polygon(
-        [(x - top_w, y - h), (x - top_w + s * 0.12, y - h), (x - bottom_w + s * 0.09, y), (x - bottom_w, y)],
-        mix(p["white"], p["tan"], 0.3),
-    )
-    # sleeve
-    t1, t2 = 0.3, 0.68
-    w1 = top_w + (bottom_w - top_w) * t1
-    w2 = top_w + (bottom_w - top_w) * t2
-    c.polygon(
-        [
-            (x - w1, y - h * (1 - t1)),
-            (x + w1, y - h * (1 - t1)),
-            (x + w2, y - h * (1 - t2)),
-            (x - w2, y - h * (1 - t2)),
-        ],
-        sleeve,
-    )
-    c.circle(x + s * 0.02, y - h * (1 - (t1 + t2) / 2), s * 0.08, mix(sleeve, p["white"], 0.75))
-    # lid
-    c.rect(
-        (x - top_w - s * 0.04, y - h - s * 0.1, x + top_w + s * 0.04, y - h + s * 0.02), lid, radius=s * 0.03
-    )
-    c.rect(
-        (x - top_w + s * 0.04, y - h - s * 0.19, x + top_w - s * 0.04, y - h - s * 0.08),
-        mix(lid, p["white"], 0.12),
-        radius=s * 0.05,
-    )
-
-
-def croissant(c: Canvas, x, y, size, p, angle=0):
-    """A croissant: a crescent, thick in the middle, with the grooves between its rolls; (x, y) is
-    its middle."""
-    layer = Canvas(int(size * 2.4), int(size * 1.8))
-    cx, cy, radius = size * 1.2, size * 0.62, size * 0.8
-    dough, edge = p["caramel"], mix(p["caramel"], p["accent"], 0.7)
-
-    def along(u, scale=1.0, lift=0.0):
-        a = math.radians(u * 74)
-        thick = size * (0.1 + 0.5 * (1 - abs(u)) ** 0.8) * scale
-        px, py = cx + radius * math.sin(a), cy + radius * (1 - math.cos(a)) - lift
-        nx, ny = math.sin(a), -math.cos(a)
-        return (px + nx * thick / 2, py + ny * thick / 2), (px - nx * thick / 2, py - ny * thick / 2)
-
-    def crescent(scale=1.0, lift=0.0):
-        us = [i / 30 - 1 for i in range(61)]
-        outer = [along(u, scale, lift)[0] for u in us]
-        inner = [along(u, scale, lift)[1] for u in reversed(us)]
-        return outer + inner
-
-    layer.polygon(crescent(), edge)
-    layer.polygon(crescent(0.86, size * 0.035), dough)
-    layer.polygon(crescent(0.32, size * 0.16), mix(dough, p["white"], 0.3), alpha=150)
-    for u in (-0.66, -0.3, 0.3, 0.66):
-        (ox, oy), (ix, iy) = along(u, 0.9, size * 0.02)
-        bend = -0.06 * size if u < 0 else 0.06 * size
-        layer.line([(ox, oy), ((ox + ix) / 2 + bend, (oy + iy) / 2), (ix, iy)], edge, size * 0.035)
-    c.paste(layer, x, y, angle)
-
-
 def leaf(c: Canvas, x, y, length, width, angle, color, vein=None):
     """A pointed leaf growing from (x, y) towards `angle` degrees (counter-clockwise from the right)."""
     layer = Canvas(int(length * 2) + 2, int(length * 2) + 2)
@@ -429,7 +290,7 @@ def gift(c: Canvas, x, y, size, p, box=None, ribbon=None):
     ribbon = ribbon or p["gold"]
     c.shadow(
         lambda m: m.rect((x - s * 0.5, y - s * 0.1, x + s * 0.5, y + s * 0.05), (255,), radius=s * 0.04),
-        p["coffee"],
+        p["umber"],
         blur=s * 0.05,
         alpha=60,
         offset=(0, s * 0.04),
@@ -448,73 +309,138 @@ def gift(c: Canvas, x, y, size, p, box=None, ribbon=None):
     c.circle(x, y - s * 0.98, s * 0.08, mix(ribbon, (0, 0, 0), 0.1))
 
 
-def scatter_beans(c: Canvas, p, spots, size, seed):
-    rng = random.Random(seed)  # noqa: S311 - a fixed seed: the same picture on every run
-    for x, y in spots:
-        bean(c, x, y, size * rng.uniform(0.85, 1.1), rng.uniform(0, 360), p, rng)
+def shopping_bag(c: Canvas, x, y, w, h, p, color, handle=None, tissue=(), emblem=None, side=0.24):
+    """A paper shopping bag seen a little from the right, rope handles and tissue paper sticking out
+    of it; (x, y) is the middle of its front's bottom, w and h the front's size."""
+    d = w * side  # the side panel's width, drawn foreshortened
+    lift = d * 0.3
+    left, right, top = x - w / 2, x + w / 2, y - h
+    handle = handle or mix(color, (0, 0, 0), 0.35)
+    dark = mix(color, (0, 0, 0), 0.2)
+    c.shadow(
+        lambda m: m.rect((left, y - h * 0.05, right + d, y + h * 0.02), (255,), radius=h * 0.03),
+        p["umber"],
+        blur=w * 0.05,
+        alpha=70,
+        offset=(w * 0.03, h * 0.03),
+    )
+    # the back handle, then the inside of the bag and its tissue paper
+    hw = w * 0.24
+    c.arc(
+        (x - hw + d, top - lift - h * 0.26, x + hw + d, top - lift + h * 0.26),
+        180,
+        360,
+        mix(handle, (0, 0, 0), 0.25),
+        w * 0.028,
+    )
+    c.polygon([(left, top), (left + d, top - lift), (right + d, top - lift), (right, top)], dark)
+    for i, (tx, tip, lean, colour) in enumerate(tissue):
+        base = w * 0.26
+        cx = left + d * 0.5 + tx * w
+        c.polygon(
+            [
+                (cx - base, top + 2),
+                (cx + lean * w - base * 0.25, top - tip * h),
+                (cx + lean * w + base * 0.15, top - tip * h * 0.82),
+                (cx + base, top + 2),
+            ],
+            colour,
+        )
+        c.polygon(
+            [
+                (cx - base * 0.2, top + 2),
+                (cx + lean * w - base * 0.25, top - tip * h),
+                (cx + base * 0.1, top - tip * h * 0.3),
+            ],
+            mix(colour, (0, 0, 0), 0.06 + 0.03 * i),
+        )
+    # the side panel, folded in at the top, and the front
+    c.polygon([(right, top), (right + d, top - lift), (right + d, y - lift), (right, y)], dark)
+    c.polygon(
+        [(right, top), (right + d, top - lift), (right + d * 0.5, top + h * 0.2)],
+        mix(color, (0, 0, 0), 0.1),
+    )
+    c.rect((left, top, right, y), color)
+    c.rect((left, top, right, top + h * 0.07), mix(color, p["white"], 0.12))
+    c.rect((left, y - h * 0.04, right, y), mix(color, (0, 0, 0), 0.06))
+    # the front handle, held by two knots
+    c.arc((x - hw, top - h * 0.3, x + hw, top + h * 0.3), 180, 360, handle, w * 0.032)
+    for hx in (x - hw, x + hw):
+        c.circle(hx, top + h * 0.035, w * 0.03, handle)
+    if emblem:
+        r = w * 0.17
+        c.circle(x, top + h * 0.52, r, emblem)
+        c.star(x, top + h * 0.525, r * 0.62, color)
+
+
+def price_tag(c: Canvas, x, y, size, p, angle=0, color=None, string=None):
+    """A swing tag: a card with a cut corner end, a hole and a string; (x, y) is its middle."""
+    color = color or p["white"]
+    string = string or p["accent"]
+    w, h = size, size * 0.52
+    layer = Canvas(int(size * 1.6), int(size * 1.6))
+    cx, cy = size * 0.8, size * 0.8
+    left, top = cx - w / 2, cy - h / 2
+    point = left - h * 0.42
+    outline = [(point, cy), (left, top), (left + w, top), (left + w, top + h), (left, top + h)]
+    layer.shadow(
+        lambda m: m.polygon(outline, (255,)), p["umber"], blur=h * 0.08, alpha=70, offset=(0, h * 0.08)
+    )
+    layer.polygon(outline, color)
+    layer.rect((left + w * 0.8, top, left + w, top + h), mix(color, p["accent"], 0.1))
+    layer.circle(left - h * 0.05, cy, h * 0.1, mix(color, p["umber"], 0.3))
+    layer.circle(left - h * 0.05, cy, h * 0.06, p["secondary"])
+    layer.rect((left + w * 0.18, cy - h * 0.2, left + w * 0.62, cy - h * 0.04), p["primary"], radius=h * 0.05)
+    layer.rect((left + w * 0.18, cy + h * 0.08, left + w * 0.46, cy + h * 0.2), p["tan"], radius=h * 0.05)
+    layer.line(
+        [
+            (left - h * 0.05, cy),
+            (point - h * 0.25, cy - h * 0.35),
+            (point - h * 0.65, cy - h * 0.25),
+            (cx - size * 0.78, cy - h * 0.7),
+        ],
+        string,
+        h * 0.045,
+    )
+    c.paste(layer, x, y, angle)
+
+
+def folded_stack(c: Canvas, x, y, w, p, colors):
+    """Folded cloths in a pile; (x, y) is the middle of its bottom."""
+    h = w * 0.2
+    for i, color in enumerate(colors):
+        bottom = y - i * h
+        c.rect((x - w / 2, bottom - h, x + w / 2, bottom), color, radius=h * 0.35)
+        c.rect(
+            (x - w / 2 + h * 0.3, bottom - h * 0.62, x + w / 2 - h * 0.3, bottom - h * 0.48),
+            p["white"],
+            alpha=70,
+        )
+
+
+def wall_shelf(c: Canvas, left, right, y, p):
+    c.shadow(lambda m: m.rect((left, y, right, y + 14), (255,)), p["umber"], blur=8, alpha=50, offset=(0, 6))
+    c.rect((left, y, right, y + 14), p["primary"], radius=4)
+    for bx in (left + 30, right - 42):
+        c.polygon([(bx, y + 14), (bx + 12, y + 14), (bx + 12, y + 46)], p["umber"])
+
+
+def jar(c: Canvas, x, y, w, h, p, color, lid=None):
+    """A small bottle with a cap, as on a shop shelf; (x, y) is the middle of its bottom."""
+    c.rect((x - w / 2, y - h, x + w / 2, y), color, radius=w * 0.22)
+    c.rect((x - w * 0.32, y - h * 0.85, x - w * 0.18, y - h * 0.2), p["white"], radius=w * 0.07, alpha=80)
+    c.rect((x - w * 0.3, y - h - w * 0.3, x + w * 0.3, y - h + 2), lid or p["primary"], radius=w * 0.08)
+    c.rect((x - w * 0.2, y - h * 0.55, x + w * 0.28, y - h * 0.35), p["white"], radius=3, alpha=200)
+
+
+def box(c: Canvas, x, y, w, h, p, color):
+    """A small closed carton; (x, y) is the middle of its bottom."""
+    c.rect((x - w / 2, y - h, x + w / 2, y), color, radius=4)
+    c.rect((x - w / 2, y - h, x + w / 2, y - h + h * 0.2), mix(color, p["white"], 0.15), radius=4)
+    c.rect((x - w * 0.08, y - h, x + w * 0.08, y), mix(color, p["white"], 0.3))
 
 
 # --- member-mall (lumen) ------------------------------------------------------------------------
-
-
-def member_mall_hero(width, height):
-    p = LUMEN
-    c = Canvas(width, height)
-    backdrop(
-        c,
-        p["paper"],
-        p["secondary"],
-        [
-            (980, 260, 330, p["sand"], 170),
-            (1420, 80, 170, p["crema"], 90),
-            (260, 520, 260, p["sand"], 110),
-            (640, 120, 60, p["caramel"], 90),
-        ],
-    )
-    # a table top
-    c.rect((-20, 500, width + 20, height + 20), p["tan"], alpha=120, radius=0)
-    c.rect((-20, 500, width + 20, 508), p["white"], alpha=120)
-    cup(c, 960, 500, 300, p)
-    for i, dx in enumerate((-50, 0, 50)):
-        steam(c, 960 + dx, 270, 120 - abs(dx) * 0.6, p["white"], alpha=200, width=9, phase=i * 1.7)
-    takeaway_cup(c, 1300, 520, 260, p, sleeve=p["primary"], lid=p["coffee"])
-    croissant(c, 650, 470, 150, p, angle=8)
-    gift(c, 1500, 560, 150, p)
-    scatter_beans(
-        c,
-        p,
-        [(760, 565), (810, 590), (720, 600), (1140, 585), (1185, 610), (560, 590), (1100, 620)],
-        38,
-        seed=3,
-    )
-    leaf_sprig(c, 420, 380, 120, p, angle=-18)
-    for x, y, r in ((1180, 170, 16), (560, 210, 11), (1460, 300, 12)):
-        c.sparkle(x, y, r, p["gold"])
-    return c
-
-
-def member_mall_coffee_and_beans(width, height):
-    p = LUMEN
-    c = Canvas(width, height)
-    backdrop(
-        c,
-        p["paper"],
-        p["secondary"],
-        [(400, 300, 230, p["sand"], 190), (640, 90, 90, p["crema"], 80), (130, 500, 110, p["caramel"], 60)],
-    )
-    cup(c, 400, 450, 330, p)
-    for i, dx in enumerate((-40, 10, 55)):
-        steam(c, 390 + dx, 190, 100 - abs(dx) * 0.5, p["white"], alpha=210, width=9, phase=i * 2.1)
-    scatter_beans(
-        c,
-        p,
-        [(160, 470), (205, 520), (120, 545), (640, 470), (690, 520), (600, 545), (660, 570), (250, 570)],
-        44,
-        seed=7,
-    )
-    c.sparkle(630, 200, 16, p["gold"])
-    c.sparkle(170, 230, 11, p["gold"])
-    return c
 
 
 def coupon(c: Canvas, x, y, w, h, p, angle=0, color=None):
@@ -525,7 +451,7 @@ def coupon(c: Canvas, x, y, w, h, p, angle=0, color=None):
     left, top = cx - w / 2, cy - h / 2
     layer.shadow(
         lambda m: m.rect((left, top, left + w, top + h), (255,), radius=h * 0.12),
-        p["coffee"],
+        p["umber"],
         blur=h * 0.08,
         alpha=70,
         offset=(0, h * 0.06),
@@ -565,7 +491,7 @@ def member_mall_gift_and_coupon(width, height):
         c,
         p["paper"],
         p["secondary"],
-        [(360, 330, 220, p["sand"], 190), (660, 150, 100, p["crema"], 80), (120, 130, 60, p["caramel"], 70)],
+        [(360, 330, 220, p["sand"], 190), (660, 150, 100, p["blush"], 80), (120, 130, 60, p["caramel"], 70)],
     )
     c.rect((-10, 470, width + 10, height + 10), p["tan"], alpha=90)
     gift(c, 290, 490, 270, p)
@@ -573,7 +499,7 @@ def member_mall_gift_and_coupon(width, height):
     rng = random.Random(11)  # noqa: S311 - a fixed seed: the same picture on every run
     for _ in range(10):
         x, y = rng.uniform(80, 720), rng.uniform(50, 230)
-        color = rng.choice([p["gold"], p["caramel"], p["crema"]])
+        color = rng.choice([p["gold"], p["caramel"], p["blush"]])
         if rng.random() < 0.5:
             c.circle(x, y, rng.uniform(4, 8), color, alpha=220)
         else:
@@ -590,7 +516,7 @@ def member_card(c: Canvas, x, y, w, p, angle=0, color=None, light=False):
     left, top = cx - w / 2, cy - h / 2
     layer.shadow(
         lambda m: m.rect((left, top, left + w, top + h), (255,), radius=w * 0.06),
-        p["coffee"],
+        p["umber"],
         blur=w * 0.04,
         alpha=80,
         offset=(0, w * 0.03),
@@ -651,7 +577,7 @@ def member_mall_member_card(width, height):
         c,
         p["paper"],
         p["secondary"],
-        [(420, 300, 240, p["sand"], 190), (120, 120, 80, p["crema"], 80), (690, 500, 120, p["caramel"], 60)],
+        [(420, 300, 240, p["sand"], 190), (120, 120, 80, p["blush"], 80), (690, 500, 120, p["caramel"], 60)],
     )
     member_card(c, 370, 350, 360, p, angle=-10, color=p["accent"])
     member_card(c, 420, 290, 380, p, angle=6)
@@ -712,33 +638,33 @@ def member_mall_shop_front(width, height):
         c,
         mix(p["paper"], p["white"], 0.4),
         p["secondary"],
-        [(640, 120, 150, p["crema"], 70), (120, 90, 70, p["sand"], 150)],
+        [(640, 120, 150, p["blush"], 70), (120, 90, 70, p["sand"], 150)],
     )
     # pavement
     c.rect((-10, 520, width + 10, height + 10), p["tan"], alpha=140)
     c.rect((-10, 520, width + 10, 526), p["white"], alpha=140)
     # building
     left, right, top = 130, 670, 110
-    c.shadow(lambda m: m.rect((left, top, right, 525), (255,)), p["coffee"], blur=14, alpha=50, offset=(0, 6))
+    c.shadow(lambda m: m.rect((left, top, right, 525), (255,)), p["umber"], blur=14, alpha=50, offset=(0, 6))
     c.rect((left, top, right, 525), p["white"])
     c.rect((left, top, right, top + 70), p["primary"])
-    # sign board: a cup on a round badge instead of a name
+    # sign board: a shopping bag on a round badge instead of a name
     c.rect((330, top + 14, 470, top + 56), p["secondary"], radius=21)
-    c.chord((380, top + 16, 420, top + 58), 0, 180, p["accent"])
-    c.rect((380, top + 22, 420, top + 37), p["accent"])
-    c.arc((414, top + 25, 432, top + 43), 270, 90, p["accent"], 4)
-    c.rect((370, top + 48, 430, top + 52), p["accent"], radius=2)
+    c.arc((389, top + 15, 411, top + 37), 180, 360, p["accent"], 3)
+    c.rect((381, top + 25, 419, top + 52), p["accent"], radius=3)
+    c.star(400, top + 39, 7, p["secondary"])
     awning(c, left - 12, right + 12, top + 70, 46, p, stripes=10)
     # window with a counter and lamps inside
     win = (165, 250, 470, 500)
     c.rect(win, mix(p["secondary"], p["caramel"], 0.25), radius=6)
     c.rect((win[0], 430, win[2], win[3]), p["primary"], radius=0)
-    c.rect((win[0], 424, win[2], 436), p["coffee"])
+    c.rect((win[0], 424, win[2], 436), p["umber"])
     for lx in (230, 320, 410):
-        hanging_lamp(c, lx, win[1], 40, 20, p["coffee"], p["gold"])
-    takeaway_cup(c, 260, 424, 60, p, sleeve=p["accent"], lid=p["coffee"])
-    c.ellipse((320, 400, 380, 424), p["white"])
-    c.rect((394, 380, 440, 424), p["white"], radius=6)
+        hanging_lamp(c, lx, win[1], 40, 20, p["umber"], p["gold"])
+    folded_stack(c, 245, 424, 70, p, [p["accent"], p["white"], p["caramel"]])
+    c.arc((334, 362, 366, 394), 180, 360, p["umber"], 4)
+    c.rect((325, 378, 375, 424), p["white"], radius=3)
+    box(c, 417, 424, 46, 40, p, p["accent"])
     c.polygon(
         [(win[0], win[1]), (win[0] + 90, win[1]), (win[0] + 20, win[3] - 80), (win[0], win[3] - 80)],
         p["white"],
@@ -754,32 +680,172 @@ def member_mall_shop_front(width, height):
         radius=6,
     )
     c.circle(door[2] - 22, 410, 7, p["gold"])
-    c.rect((door[0] - 8, door[3] - 6, door[2] + 8, door[3] + 4), p["coffee"], radius=3)
+    c.rect((door[0] - 8, door[3] - 6, door[2] + 8, door[3] + 4), p["umber"], radius=3)
     potted_plant(c, 110, 560, 110, p)
     potted_plant(c, 690, 560, 110, p, pot=p["primary"])
     return c
 
 
-def member_mall_pastry_and_coffee_to_go(width, height):
+def member_mall_hero(width, height):
     p = LUMEN
     c = Canvas(width, height)
     backdrop(
         c,
         p["paper"],
         p["secondary"],
-        [(380, 300, 230, p["sand"], 190), (680, 130, 80, p["crema"], 80), (110, 520, 100, p["caramel"], 60)],
+        [
+            (920, 260, 330, p["sand"], 170),
+            (1420, 80, 170, p["blush"], 90),
+            (260, 520, 260, p["sand"], 110),
+            (600, 110, 60, p["caramel"], 90),
+        ],
+    )
+    # shelves on the wall, with things for sale
+    wall_shelf(c, 150, 470, 250, p)
+    folded_stack(c, 230, 250, 110, p, [p["primary"], p["caramel"], p["accent"]])
+    jar(c, 330, 250, 40, 70, p, p["accent"], lid=p["umber"])
+    jar(c, 385, 250, 34, 50, p, p["tan"], lid=p["primary"])
+    box(c, 438, 250, 44, 40, p, p["caramel"])
+    wall_shelf(c, 1310, 1540, 220, p)
+    box(c, 1370, 220, 70, 56, p, p["primary"])
+    box(c, 1370, 164, 52, 40, p, p["caramel"])
+    folded_stack(c, 1470, 220, 100, p, [p["tan"], p["accent"]])
+    # the counter top
+    c.rect((-20, 500, width + 20, height + 20), p["tan"], alpha=120, radius=0)
+    c.rect((-20, 500, width + 20, 508), p["white"], alpha=120)
+    potted_plant(c, 400, 545, 150, p)
+    gift(c, 620, 550, 150, p)
+    shopping_bag(
+        c,
+        1080,
+        540,
+        200,
+        230,
+        p,
+        p["primary"],
+        handle=p["gold"],
+        tissue=[(0.3, 0.22, -0.08, p["blush"]), (0.7, 0.3, 0.06, p["white"])],
+    )
+    shopping_bag(
+        c,
+        850,
+        555,
+        240,
+        290,
+        p,
+        p["accent"],
+        handle=p["umber"],
+        tissue=[(0.25, 0.2, -0.1, p["gold"]), (0.55, 0.32, 0.04, p["white"]), (0.85, 0.22, 0.12, p["blush"])],
+        emblem=p["secondary"],
+    )
+    price_tag(c, 1290, 500, 150, p, angle=-18)
+    for x, y, r in ((1200, 590, 22), (1250, 605, 18)):
+        coin(c, x, y, r, p)
+    gift(c, 1500, 570, 110, p, box=p["primary"], ribbon=p["caramel"])
+    for x, y, r in ((1200, 170, 16), (560, 250, 11), (1460, 340, 12), (720, 150, 10)):
+        c.sparkle(x, y, r, p["gold"])
+    return c
+
+
+def coin_stack(c: Canvas, x, y, r, count, p):
+    """Coins in a pile, seen from the side; (x, y) is the middle of the lowest coin's bottom."""
+    edge, thick = mix(p["gold"], p["accent"], 0.45), r * 0.3
+    c.shadow(
+        lambda m: m.ellipse((x - r, y - r * 0.3, x + r, y + r * 0.3), (255,)),
+        p["umber"],
+        blur=r * 0.15,
+        alpha=70,
+        offset=(0, r * 0.08),
+    )
+    for i in range(count):
+        bottom = y - i * thick
+        c.ellipse((x - r, bottom - r * 0.35, x + r, bottom + r * 0.35), edge)
+        c.rect((x - r, bottom - thick, x + r, bottom), edge)
+        if i:  # the seam between this coin and the one below
+            c.arc((x - r, bottom - r * 0.35, x + r, bottom + r * 0.35), 0, 180, mix(edge, p["umber"], 0.3), 2)
+        top = bottom - thick
+        c.ellipse((x - r, top - r * 0.35, x + r, top + r * 0.35), p["gold"])
+    c.ellipse((x - r * 0.7, top - r * 0.24, x + r * 0.7, top + r * 0.24), mix(p["gold"], p["white"], 0.25))
+
+
+def member_mall_points_and_rewards(width, height):
+    p = LUMEN
+    c = Canvas(width, height)
+    backdrop(
+        c,
+        p["paper"],
+        p["secondary"],
+        [(400, 310, 230, p["sand"], 190), (650, 100, 90, p["blush"], 80), (120, 500, 110, p["caramel"], 60)],
+    )
+    c.rect((-10, 490, width + 10, height + 10), p["tan"], alpha=90)
+    shopping_bag(
+        c,
+        320,
+        520,
+        260,
+        270,
+        p,
+        p["accent"],
+        handle=p["umber"],
+        tissue=[(0.2, 0.18, -0.1, p["white"]), (0.75, 0.22, 0.1, p["blush"])],
+        emblem=p["secondary"],
+    )
+    # a star badge for the points a purchase earns, and coins
+    c.circle(540, 170, 92, p["gold"], alpha=55)
+    c.circle(540, 170, 64, p["gold"])
+    c.circle(540, 170, 52, mix(p["gold"], p["white"], 0.3))
+    c.star(540, 173, 40, p["accent"])
+    coin_stack(c, 590, 530, 44, 5, p)
+    coin_stack(c, 680, 540, 38, 3, p)
+    for x, y, r in ((650, 300, 24), (170, 190, 22), (440, 90, 16)):
+        coin(c, x, y, r, p)
+    c.sparkle(680, 110, 16, p["gold"])
+    c.sparkle(120, 330, 11, p["gold"])
+    c.sparkle(420, 260, 10, p["gold"])
+    return c
+
+
+def member_mall_shopping_bags(width, height):
+    p = LUMEN
+    c = Canvas(width, height)
+    backdrop(
+        c,
+        p["paper"],
+        p["secondary"],
+        [(400, 300, 240, p["sand"], 190), (680, 120, 80, p["blush"], 80), (110, 520, 100, p["caramel"], 60)],
     )
     c.rect((-10, 480, width + 10, height + 10), p["tan"], alpha=90)
-    takeaway_cup(c, 250, 500, 330, p, sleeve=p["accent"], lid=p["primary"])
-    # plate with a croissant
-    c.shadow(lambda m: m.ellipse((380, 450, 700, 530), (255,)), p["coffee"], blur=12, alpha=60, offset=(0, 8))
-    c.ellipse((380, 448, 700, 530), mix(p["white"], p["tan"], 0.3))
-    c.ellipse((390, 444, 690, 520), p["white"])
-    c.ellipse((430, 456, 650, 508), mix(p["white"], p["tan"], 0.2))
-    croissant(c, 540, 440, 150, p, angle=-6)
-    scatter_beans(c, p, [(130, 560), (180, 580), (700, 570), (740, 545)], 40, seed=19)
-    c.sparkle(610, 230, 16, p["gold"])
-    c.sparkle(420, 150, 10, p["gold"])
+    shopping_bag(
+        c,
+        520,
+        500,
+        220,
+        260,
+        p,
+        p["primary"],
+        handle=p["gold"],
+        tissue=[(0.3, 0.24, -0.06, p["blush"]), (0.7, 0.32, 0.08, p["white"])],
+    )
+    shopping_bag(
+        c,
+        280,
+        535,
+        250,
+        300,
+        p,
+        p["accent"],
+        handle=p["umber"],
+        emblem=p["secondary"],
+        tissue=[
+            (0.25, 0.22, -0.12, p["gold"]),
+            (0.55, 0.34, 0.02, p["white"]),
+            (0.85, 0.24, 0.12, p["blush"]),
+        ],
+    )
+    price_tag(c, 655, 550, 110, p, angle=-10)
+    c.sparkle(640, 170, 16, p["gold"])
+    c.sparkle(160, 180, 11, p["gold"])
+    c.sparkle(720, 330, 10, p["gold"])
     return c
 
 
@@ -1270,12 +1336,12 @@ def service_desk_map_and_pin(width, height):
 
 
 DRAWINGS = {
-    "member-mall/coffee-counter.webp": member_mall_hero,
-    "member-mall/coffee-and-beans.webp": member_mall_coffee_and_beans,
+    "member-mall/shop-counter.webp": member_mall_hero,
+    "member-mall/points-and-rewards.webp": member_mall_points_and_rewards,
     "member-mall/gift-and-coupon.webp": member_mall_gift_and_coupon,
     "member-mall/member-card.webp": member_mall_member_card,
     "member-mall/shop-front.webp": member_mall_shop_front,
-    "member-mall/pastry-and-coffee-to-go.webp": member_mall_pastry_and_coffee_to_go,
+    "member-mall/shopping-bags.webp": member_mall_shopping_bags,
     "service-desk/help-desk.webp": service_desk_hero,
     "service-desk/headset-and-help.webp": service_desk_headset_and_help,
     "service-desk/calendar.webp": service_desk_calendar,
