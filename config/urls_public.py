@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from core.language import switch_language
 from tenants.console import views as console_views
 
 urlpatterns = [
@@ -9,4 +10,6 @@ urlpatterns = [
     # settings.LOGIN_URL is the URL name "login": the console's log-in here, the customers' on tenant hosts.
     path("console/login/", console_views.LoginView.as_view(), name="login"),
     path("console/", include("tenants.console.urls")),
+    # The console's language links (the agency user's choice, kept in the language cookie).
+    path("language/<str:language>/", switch_language, name="switch_language"),
 ]

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext, pgettext_lazy
 from django_tenants.utils import schema_context
 
 from core import registry
@@ -234,13 +235,15 @@ def validate_tenant_request(
     """Check every input before anything is written; raise ProvisioningError naming the field."""
     name = (name or "").strip()
     if not name:
-        raise ProvisioningError("name", "Enter the brand's name.")
+        raise ProvisioningError("name", gettext("Enter the brand's name."))
     if len(name) > 120:
-        raise ProvisioningError("name", "The brand's name can be at most 120 characters.")
+        raise ProvisioningError("name", gettext("The brand's name can be at most 120 characters."))
 
     domain = clean_domain(domain)
     if Domain.objects.filter(domain=domain).exists():
-        raise ProvisioningError("domain", f"The domain {domain} is already used by another portal.")
+        raise ProvisioningError(
+            "domain", gettext("The domain %(domain)s is already used by another portal.") % {"domain": domain}
+        )
 
     if schema_name is None:
         schema_name = free_schema_name_for(domain)
@@ -249,18 +252,28 @@ def validate_tenant_request(
 
     portal_template = PortalTemplate.objects.filter(key=template, is_active=True).first()
     if portal_template is None or portal_template.key not in registry.starter_portals():
-        raise ProvisioningError("template", f"There is no portal template called {template!r}.")
+        raise ProvisioningError(
+            "template",
+            gettext("There is no portal template called %(template)s.") % {"template": repr(template)},
+        )
 
     admin_email = (admin_email or "").strip().lower()
     try:
         validate_email(admin_email)
     except ValidationError:
-        raise ProvisioningError("admin_email", f"{admin_email!r} is not a valid email address.") from None
+        raise ProvisioningError(
+            "admin_email", gettext("%(email)s is not a valid email address.") % {"email": repr(admin_email)}
+        ) from None
 
     if default_language not in dict(settings.LANGUAGES):
-        raise ProvisioningError("default_language", f"Unsupported language {default_language!r}.")
+        raise ProvisioningError(
+            "default_language",
+            gettext("Unsupported language %(language)s.") % {"language": repr(default_language)},
+        )
     if time_zone not in zoneinfo.available_timezones():
-        raise ProvisioningError("time_zone", f"Unknown time zone {time_zone!r}.")
+        raise ProvisioningError(
+            "time_zone", gettext("Unknown time zone %(time_zone)s.") % {"time_zone": repr(time_zone)}
+        )
 
     return TenantRequest(
         name,
@@ -284,7 +297,9 @@ def clean_contact_email(email: str) -> str:
     try:
         validate_email(email)
     except ValidationError:
-        raise ProvisioningError("contact_email", f"{email!r} is not a valid email address.") from None
+        raise ProvisioningError(
+            "contact_email", gettext("%(email)s is not a valid email address.") % {"email": repr(email)}
+        ) from None
     return email
 
 
@@ -296,8 +311,11 @@ def clean_contact_phone(phone: str) -> str:
     if not (6 <= len(phone) <= 20 and CONTACT_PHONE.match(phone)):
         raise ProvisioningError(
             "contact_phone",
-            f"{phone!r} is not a valid phone number: use 6 to 20 digits, spaces or dashes, "
-            "with an optional + in front, like 400-820-1234 or +86 21 5888 1234.",
+            gettext(
+                "%(phone)s is not a valid phone number: use 6 to 20 digits, spaces or dashes, "
+                "with an optional + in front, like 400-820-1234 or +86 21 5888 1234."
+            )
+            % {"phone": repr(phone)},
         )
     return phone
 
@@ -314,7 +332,9 @@ def clean_website(url: str) -> str:
         valid = False
     if not valid:
         raise ProvisioningError(
-            "website", f"{url!r} is not a valid website address: use a full http:// or https:// URL."
+            "website",
+            gettext("%(url)s is not a valid website address: use a full http:// or https:// URL.")
+            % {"url": repr(url)},
         )
     return url
 
@@ -322,16 +342,21 @@ def clean_website(url: str) -> str:
 def clean_domain(domain: str) -> str:
     domain = (domain or "").strip().lower().rstrip(".")
     if not domain:
-        raise ProvisioningError("domain", "Enter the portal's domain, for example help.example.com.")
+        raise ProvisioningError("domain", gettext("Enter the portal's domain, for example help.example.com."))
     labels = domain.split(".")
     if len(domain) > 253 or len(labels) < 2 or not all(DOMAIN_LABEL.match(label) for label in labels):
         raise ProvisioningError(
             "domain",
-            f"{domain!r} is not a valid domain: use letters, digits, hyphens and dots, "
-            "like help.example.com (no scheme, port or path).",
+            gettext(
+                "%(domain)s is not a valid domain: use letters, digits, hyphens and dots, "
+                "like help.example.com (no scheme, port or path)."
+            )
+            % {"domain": repr(domain)},
         )
     if domain in settings.PUBLIC_HOSTS:
-        raise ProvisioningError("domain", f"{domain} is the agency console's own domain.")
+        raise ProvisioningError(
+            "domain", gettext("%(domain)s is the agency console's own domain.") % {"domain": domain}
+        )
     return domain
 
 
@@ -339,17 +364,25 @@ def check_schema_name(schema_name: str) -> None:
     if not SCHEMA_NAME.match(schema_name or ""):
         raise ProvisioningError(
             "schema_name",
-            f"{schema_name!r} is not a valid schema name: start with a lowercase letter, then use "
-            "lowercase letters, digits and underscores, at most 63 characters.",
+            gettext(
+                "%(schema)s is not a valid schema name: start with a lowercase letter, then use "
+                "lowercase letters, digits and underscores, at most 63 characters."
+            )
+            % {"schema": repr(schema_name)},
         )
     if (
         schema_name in RESERVED_SCHEMA_NAMES
         or schema_name == settings.TENANT_TEMPLATE_SCHEMA
         or schema_name.startswith(RESERVED_SCHEMA_PREFIXES)
     ):
-        raise ProvisioningError("schema_name", f"The schema name {schema_name!r} is reserved.")
+        raise ProvisioningError(
+            "schema_name", gettext("The schema name %(schema)s is reserved.") % {"schema": repr(schema_name)}
+        )
     if Tenant.objects.filter(schema_name__iexact=schema_name).exists() or schemas.schema_exists(schema_name):
-        raise ProvisioningError("schema_name", f"The schema name {schema_name!r} is already taken.")
+        raise ProvisioningError(
+            "schema_name",
+            gettext("The schema name %(schema)s is already taken.") % {"schema": repr(schema_name)},
+        )
 
 
 def free_schema_name_for(domain: str) -> str:
@@ -406,6 +439,18 @@ def archive_tenant(tenant: Tenant, *, acting_user=None) -> Tenant:
     )
 
 
+# A tenant's status as a word in a sentence ("Acme is suspended."); the lowercase labels in English.
+STATUS_WORDS = {
+    Tenant.Status.ACTIVE: pgettext_lazy("tenant status in a sentence", "active"),
+    Tenant.Status.SUSPENDED: pgettext_lazy("tenant status in a sentence", "suspended"),
+    Tenant.Status.ARCHIVED: pgettext_lazy("tenant status in a sentence", "archived"),
+}
+
+
+def status_word(status: str) -> str:
+    return str(STATUS_WORDS.get(status, status))
+
+
 def record_audit(tenant: Tenant, action: str, acting_user, **detail) -> TenantAuditEntry:
     """One line of the tenant's history (in the caller's transaction)."""
     return TenantAuditEntry.objects.create(
@@ -422,7 +467,9 @@ def _set_status(tenant: Tenant, status: str, *, allowed_from: set, action: str, 
     locked = Tenant.objects.select_for_update().get(pk=tenant.pk)
     if locked.status not in allowed_from:
         raise ProvisioningError(
-            "status", f"{locked.name} is {locked.get_status_display().lower()}; it cannot be {status} now."
+            "status",
+            gettext("%(name)s is %(current)s; it cannot be %(status)s now.")
+            % {"name": locked.name, "current": status_word(locked.status), "status": status_word(status)},
         )
     locked.status = status
     locked.save(update_fields=["status", "updated_at"])

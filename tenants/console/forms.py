@@ -3,6 +3,8 @@ import zoneinfo
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from tenants import services
 from tenants.selectors import active_portal_templates, agencies_of
@@ -12,44 +14,46 @@ class ConsoleLoginForm(AuthenticationForm):
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
         if not (user.is_superuser or user.agencies.exists()):
-            raise forms.ValidationError("This account is not a member of any agency.", code="no_agency")
+            raise forms.ValidationError(
+                gettext("This account is not a member of any agency."), code="no_agency"
+            )
 
 
 class NewTenantForm(forms.Form):
-    name = forms.CharField(label="Brand name", max_length=120)
+    name = forms.CharField(label=_("Brand name"), max_length=120)
     domain = forms.CharField(
-        label="Domain", max_length=253, help_text="The host customers will visit, e.g. help.brand.com"
+        label=_("Domain"), max_length=253, help_text=_("The host customers will visit, e.g. help.brand.com")
     )
-    template = forms.ChoiceField(label="Portal template")
+    template = forms.ChoiceField(label=_("Portal template"))
     admin_email = forms.EmailField(
-        label="Brand admin's email", help_text="They get a link to choose a password."
+        label=_("Brand admin's email"), help_text=_("They get a link to choose a password.")
     )
     default_language = forms.ChoiceField(
-        label="Default language", choices=settings.LANGUAGES, initial="zh-hans"
+        label=_("Default language"), choices=settings.LANGUAGES, initial="zh-hans"
     )
-    time_zone = forms.ChoiceField(label="Time zone", initial="Asia/Shanghai")
+    time_zone = forms.ChoiceField(label=_("Time zone"), initial="Asia/Shanghai")
     # The brand's customer service, shown on the starter portal's pages. Optional: left blank, the
     # portal shows a placeholder in square brackets for the brand admin to replace (no website link).
     # Checked by tenants.services, so the console, the command and the tests refuse the same input.
     contact_email = forms.CharField(
-        label="Customer-service e-mail",
+        label=_("Customer-service e-mail"),
         max_length=254,
         required=False,
-        help_text="Optional. Shown on the portal; left blank, a placeholder the brand admin replaces.",
+        help_text=_("Optional. Shown on the portal; left blank, a placeholder the brand admin replaces."),
     )
     contact_phone = forms.CharField(
-        label="Customer-service phone",
+        label=_("Customer-service phone"),
         max_length=40,
         required=False,
-        help_text="Optional. Digits, spaces and dashes, with an optional +, e.g. 400-820-1234.",
+        help_text=_("Optional. Digits, spaces and dashes, with an optional +, e.g. 400-820-1234."),
     )
     website = forms.CharField(
-        label="Brand website",
+        label=_("Brand website"),
         max_length=300,
         required=False,
-        help_text="Optional. The brand's public site, e.g. https://www.brand.com; left blank, no link.",
+        help_text=_("Optional. The brand's public site, e.g. https://www.brand.com; left blank, no link."),
     )
-    agency = forms.ModelChoiceField(label="Agency", queryset=None, empty_label=None)
+    agency = forms.ModelChoiceField(label=_("Agency"), queryset=None, empty_label=None)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

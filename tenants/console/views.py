@@ -8,6 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from tenants import services
@@ -50,8 +52,8 @@ def tenant_list(request):
 # Contact details the starter portal shows as a placeholder when left blank (a blank website
 # simply gets no link).
 PLACEHOLDER_FIELDS = [
-    ("contact_email", "customer-service e-mail"),
-    ("contact_phone", "customer-service phone"),
+    ("contact_email", _("customer-service e-mail")),
+    ("contact_phone", _("customer-service phone")),
 ]
 
 
@@ -78,15 +80,19 @@ def tenant_new(request):
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             messages.success(
-                request, f"{result.tenant.name} is live. Invitation sent to {data['admin_email']}."
+                request,
+                gettext("%(name)s is live. Invitation sent to %(email)s.")
+                % {"name": result.tenant.name, "email": data["admin_email"]},
             )
             missing = [label for field, label in PLACEHOLDER_FIELDS if not data[field]]
             if missing:
                 messages.warning(
                     request,
-                    f"No {' or '.join(missing)} was given, so the portal's pages show a placeholder "
-                    "in square brackets where it belongs. Ask the brand admin to replace it in the "
-                    "portal's admin.",
+                    gettext(
+                        "No %(missing)s was given, so the portal's pages show a placeholder in square "
+                        "brackets where it belongs. Ask the brand admin to replace it in the portal's admin."
+                    )
+                    % {"missing": _either(missing)},
                 )
             request.session["last_invite_url"] = result.invite_url
             return redirect("console:tenant_detail", pk=result.tenant.pk)
@@ -127,8 +133,19 @@ def tenant_action(request, pk, action):
     except services.ProvisioningError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"{tenant.name} is now {tenant.get_status_display().lower()}.")
+        messages.success(
+            request,
+            gettext("%(name)s is now %(status)s.")
+            % {"name": tenant.name, "status": services.status_word(tenant.status)},
+        )
     return redirect("console:tenant_detail", pk=tenant.pk)
+
+
+def _either(labels: list) -> str:
+    """The contact details left blank, named in a sentence: `a`, or `a or b` (at most two)."""
+    if len(labels) == 1:
+        return str(labels[0])
+    return gettext("%(first)s or %(second)s") % {"first": labels[0], "second": labels[1]}
 
 
 def _primary(tenant: Tenant) -> str:
