@@ -6,6 +6,7 @@ from django.utils import translation
 from wagtail import views as wagtail_views
 from wagtail.models import Page, Site
 
+from builder.fragments import cached
 from builder.selectors import portal_locales, translated_home_url
 from core.language import default_language, remembered_language
 
@@ -32,19 +33,33 @@ def serve_default_language_page(request, path):
     return _serve(request, path, language)
 
 
+def _home(request, site, language):
+    """The site's home page in `language` (Wagtail's `.localized`: the default one when that
+    language's is not live), as its specific page, from the fragment cache."""
+
+    def find():
+        home = site.root_page
+        locale_id = portal_locales(request).get(language)
+        if locale_id is not None and home.locale_id != locale_id:
+            translated = Page.objects.filter(
+                translation_key=home.translation_key, locale_id=locale_id, live=True
+            )
+            home = translated.first() or home
+        return home.specific
+
+    return cached(request, f"home:{site.pk}:{language}", find)
+
+
 def _serve(request, path, language):
     """Wagtail's serve view, routed from the site's home page in `language`. Wagtail would find
-    that home page through the active language's Locale row, a query on every view; the tenant's
-    locales are cached (builder.selectors.portal_locales)."""
+    that home page through the active language's Locale row and then load it, two queries on every
+    view; the tenant's locales and home pages are cached instead."""
     site = Site.find_for_request(request)
     if site is None:
         raise Http404
-    home = site.root_page
-    locale_id = portal_locales(request).get(language)
-    if locale_id is not None and home.locale_id != locale_id:
-        home = Page.objects.filter(translation_key=home.translation_key, locale_id=locale_id).first() or home
+    home = _home(request, site, language)
     try:
-        request._wagtail_route_for_request = home.specific.route(
+        request._wagtail_route_for_request = home.route(
             request, [component for component in path.split("/") if component]
         )
     except Http404:

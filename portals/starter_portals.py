@@ -22,6 +22,7 @@ translation_key), each with its own menu and footer.
 The demo brands' own content (stores, stories, services) is added by portals/demo.py.
 """
 
+import copy
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from django.utils.html import format_html, format_html_join
 from wagtail.models import Locale, Page, Site
 
 from builder.models import HomePage, Navigation, StandardPage
+from portals.images import STARTER_IMAGES, add_starter_images
 from themes.models import BrandTheme
 
 # Starter pages in different languages share a translation key made from their place in the tree.
@@ -169,6 +171,14 @@ MEMBER_MALL_WORDS = {
         "details_a": "Log in, open My account and choose Profile.",
         "about": "Membership",
         "service": "Help",
+        "why_join": "Why join",
+        "points_card": "Collect points",
+        "points_card_text": "Every purchase as a member adds points to your account.",
+        "coupons_card": "Member coupons",
+        "coupons_card_text": "Coupons for members, kept in My account with their expiry dates.",
+        "card_card": "Your member card",
+        "card_card_text": "Show the QR code in My account at the till to collect points in store.",
+        "visit_us": "Visit us",
     },
     "zh-hans": {
         "membership": "会员权益",
@@ -198,11 +208,32 @@ MEMBER_MALL_WORDS = {
         "details_a": "登录后打开“我的账户”，选择“个人资料”。",
         "about": "会员",
         "service": "帮助",
+        "why_join": "为什么加入",
+        "points_card": "累积积分",
+        "points_card_text": "以会员身份每次消费，积分都会计入您的账户。",
+        "coupons_card": "会员优惠券",
+        "coupons_card_text": "会员专属优惠券，连同有效期都在“我的账户”中。",
+        "card_card": "您的会员卡",
+        "card_card_text": "到店结账时出示“我的账户”中的二维码，即可累积积分。",
+        "visit_us": "欢迎光临",
     },
 }
 
 
-def build_member_mall(brand: Brand) -> "StarterPortal":
+def card(image, title, text, page=None, url="", link_text=""):
+    return {"image": image, "title": title, "text": text, "link": link(page=page, url=url, text=link_text)}
+
+
+def gallery(heading, *images):
+    """A gallery of starter images, each captioned with its description in the brand's language."""
+    return {
+        "heading": heading,
+        "images": [{"image": image, "caption": image.description} for image in images],
+        "layout": "grid",
+    }
+
+
+def build_member_mall(brand: Brand, images: dict) -> "StarterPortal":
     """A retail brand's member portal: join, member levels, My account (points and coupons), help."""
     words = brand.words(MEMBER_MALL_WORDS)
     home = _add_home(brand)
@@ -241,13 +272,16 @@ def build_member_mall(brand: Brand) -> "StarterPortal":
             *contact_blocks(brand, words["still_stuck"]),
         ],
     )
-    contact = _add_contact_page(home, brand, words["contact"])
+    contact = _add_contact_page(
+        home, brand, words["contact"], gallery(words["visit_us"], images["gallery_1"], images["gallery_2"])
+    )
     home.body = [
         (
             "hero",
             {
                 "heading": words["welcome"].format(name=brand.name),
                 "text": words["welcome_text"],
+                "image": images["hero"],
                 "buttons": [
                     button(page=membership, text=words["member_benefits"]),
                     button(page=help_page, text=words["help"], style="secondary"),
@@ -255,6 +289,29 @@ def build_member_mall(brand: Brand) -> "StarterPortal":
             },
         ),
         ("member_card", {"heading": "", "join_text": words["join_text"]}),
+        (
+            "card_grid",
+            {
+                "heading": words["why_join"],
+                "cards": [
+                    card(images["card_1"], words["points_card"], words["points_card_text"], page=membership),
+                    card(
+                        images["card_2"],
+                        words["coupons_card"],
+                        words["coupons_card_text"],
+                        url=ACCOUNT,
+                        link_text=words["my_coupons"],
+                    ),
+                    card(
+                        images["card_3"],
+                        words["card_card"],
+                        words["card_card_text"],
+                        url=ACCOUNT,
+                        link_text=words["my_account"],
+                    ),
+                ],
+            },
+        ),
         (
             "quick_links",
             {
@@ -317,6 +374,14 @@ SERVICE_DESK_WORDS = {
         "person_a": "Our phone number and e-mail address are on the Contact us page.",
         "help_column": "Help",
         "account_column": "Account",
+        "ways": "Ways to get help",
+        "talk_card": "Talk to us",
+        "talk_card_text": "Call or e-mail our customer service team.",
+        "hours_card": "Opening hours",
+        "hours_card_text": "When and where to reach us.",
+        "answers_card": "Answers",
+        "answers_card_text": "The questions customers ask most, answered.",
+        "find_us": "Find us",
     },
     "zh-hans": {
         "help": "帮助中心",
@@ -338,11 +403,19 @@ SERVICE_DESK_WORDS = {
         "person_a": "我们的客服电话和邮箱在“联系我们”页面。",
         "help_column": "帮助",
         "account_column": "账户",
+        "ways": "获取帮助的方式",
+        "talk_card": "联系我们",
+        "talk_card_text": "致电或发邮件给我们的客服团队。",
+        "hours_card": "服务时间",
+        "hours_card_text": "何时、何处可以联系到我们。",
+        "answers_card": "常见解答",
+        "answers_card_text": "客户最常问的问题及解答。",
+        "find_us": "找到我们",
     },
 }
 
 
-def build_service_desk(brand: Brand) -> "StarterPortal":
+def build_service_desk(brand: Brand, images: dict) -> "StarterPortal":
     """A service business's help centre: answers, My account and a person one tap away."""
     words = brand.words(SERVICE_DESK_WORDS)
     home = _add_home(brand)
@@ -365,13 +438,16 @@ def build_service_desk(brand: Brand) -> "StarterPortal":
             *contact_blocks(brand, words["still_stuck"]),
         ],
     )
-    contact = _add_contact_page(home, brand, words["contact"])
+    contact = _add_contact_page(
+        home, brand, words["contact"], gallery(words["find_us"], images["gallery_1"], images["gallery_2"])
+    )
     home.body = [
         (
             "hero",
             {
                 "heading": words["hero"],
                 "text": words["hero_text"],
+                "image": images["hero"],
                 "buttons": [
                     button(page=help_page, text=words["find_answer"]),
                     button(page=contact, text=words["contact"], style="secondary"),
@@ -386,6 +462,17 @@ def build_service_desk(brand: Brand) -> "StarterPortal":
                     {"icon": "help", "link": link(page=help_page, text=words["help"])},
                     {"icon": "member", "link": link(url=ACCOUNT, text=words["my_account"])},
                     {"icon": "phone", "link": link(page=contact, text=words["contact"])},
+                ],
+            },
+        ),
+        (
+            "card_grid",
+            {
+                "heading": words["ways"],
+                "cards": [
+                    card(images["card_1"], words["talk_card"], words["talk_card_text"], page=contact),
+                    card(images["card_2"], words["hours_card"], words["hours_card_text"], page=contact),
+                    card(images["card_3"], words["answers_card"], words["answers_card_text"], page=help_page),
                 ],
             },
         ),
@@ -414,12 +501,14 @@ def build_service_desk(brand: Brand) -> "StarterPortal":
     )
 
 
-def _add_contact_page(home, brand: Brand, title: str):
-    """Contact us: the brand's phone and e-mail (or placeholders), and its website when given."""
+def _add_contact_page(home, brand: Brand, title: str, pictures: dict):
+    """Contact us: the brand's phone and e-mail (or placeholders), its website when given, and a
+    gallery of the starter pictures."""
     website = website_links(brand)
     body = contact_blocks(brand, brand.words(CONTACT_WORDS)["customer_service"])
     if website:
         body.append(("buttons", {"heading": "", "buttons": [{**website[0], "style": "secondary"}]}))
+    body.append(("gallery", pictures))
     return _add_page(home, StandardPage, title, "contact", body)
 
 
@@ -487,13 +576,22 @@ def add_navigation(home: HomePage, settings: dict) -> Navigation:
     )
 
 
+def _described(image, key: str, name: str, language: str):
+    """The image, with `description` in `language` for the captions of that language's pages
+    (the row keeps the brand's language: this copy is not saved)."""
+    described = copy.copy(image)
+    described.description = STARTER_IMAGES[key][name].words(language)[1]
+    return described
+
+
 def languages_starting_with(language: str) -> list[str]:
     return [language, *(code for code, _name in django_settings.LANGUAGES if code != language)]
 
 
-def installed(build: Callable[[Brand], StarterPortal]) -> Callable[..., None]:
-    """A registered starter portal: builds a page tree in each language, then the Site that serves
-    them on the tenant's domain, with the theme and each language's navigation."""
+def installed(key: str, build: Callable[[Brand, dict], StarterPortal]) -> Callable[..., None]:
+    """A registered starter portal: copies its pictures into the tenant, builds a page tree in each
+    language, then the Site that serves them on the tenant's domain, with the theme and each
+    language's navigation."""
 
     def install(
         *,
@@ -504,8 +602,14 @@ def installed(build: Callable[[Brand], StarterPortal]) -> Callable[..., None]:
         contact_phone: str = "",
         website: str = "",
     ) -> None:
+        # One set of pictures for every language, titled in the brand's language; each tree's
+        # gallery captions in its own.
+        images = add_starter_images(key, language=language)
         portals = [
-            build(Brand(brand_name, domain, code, contact_email, contact_phone, website, language))
+            build(
+                Brand(brand_name, domain, code, contact_email, contact_phone, website, language),
+                {name: _described(image, key, name, code) for name, image in images.items()},
+            )
             for code in languages_starting_with(language)
         ]
         site = Site.objects.create(
@@ -520,6 +624,6 @@ def installed(build: Callable[[Brand], StarterPortal]) -> Callable[..., None]:
 
 # Registered with core.registry (portals/wagtail_hooks.py); PortalTemplate.key names one of these.
 STARTER_PORTALS: dict[str, Callable[..., None]] = {
-    "member-mall": installed(build_member_mall),
-    "service-desk": installed(build_service_desk),
+    "member-mall": installed("member-mall", build_member_mall),
+    "service-desk": installed("service-desk", build_service_desk),
 }

@@ -45,7 +45,9 @@ MUST_BE_FOUND = {
     "admin/outbox/retry/<int:pk>/",
     "admin/job-runs/inspect/<int:pk>/",
     "admin/settings/themes/brandtheme/",
-    "admin/settings/builder/navigationsettings/<int:pk>/",
+    "admin/snippets/builder/navigation/edit/<int:pk>/",
+    "admin/snippets/choose/builder/navigation/",
+    "admin/members_member/<str:pk>/top-up/",
 }
 
 SETTINGS_ROUTE = "admin/settings/<slug:app_name>/<slug:model_name>/"

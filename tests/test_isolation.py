@@ -13,7 +13,7 @@ from tenants.models import Agency, Tenant
 
 def add_about_page(tenant, in_tenant, title):
     with in_tenant(tenant):
-        home = Page.objects.get(depth=2)
+        home = Page.objects.get(depth=2, slug="home")
         about = StandardPage(title=title, slug="about")
         home.add_child(instance=about)
         about.save_revision().publish()

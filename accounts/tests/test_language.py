@@ -18,13 +18,14 @@ def test_the_header_offers_the_other_language_and_remembers_the_choice(make_tena
     make_tenant("lumen", default_language="zh-hans")
     home = client.get("/", HTTP_HOST="lumen.localhost").content.decode()
     assert language_of(home) == "zh-hans"
-    assert '<a href="/language/en/?next=/" hreflang="en" lang="en">English</a>' in home
-    assert 'hreflang="zh-hans"' not in home  # the current language is not offered
+    # The switch leads to the same page in English (the home page's English version).
+    assert '<a href="/language/en/?next=/en/" hreflang="en" lang="en">English</a>' in home
+    assert 'lang="zh-hans">简体中文</a>' not in home  # the current language is not offered
 
-    response = client.get("/language/en/", {"next": "/help/"}, HTTP_HOST="lumen.localhost")
-    assert (response.status_code, response["Location"]) == (302, "/help/")
+    response = client.get("/language/en/", {"next": "/en/help/"}, HTTP_HOST="lumen.localhost")
+    assert (response.status_code, response["Location"]) == (302, "/en/help/")
     assert response.cookies["django_language"].value == "en"
-    help_page = client.get("/help/", HTTP_HOST="lumen.localhost").content.decode()
+    help_page = client.get("/en/help/", HTTP_HOST="lumen.localhost").content.decode()
     assert language_of(help_page) == "en"
     assert (
         '<a href="/language/zh-hans/?next=/help/" hreflang="zh-hans" lang="zh-hans">简体中文</a>' in help_page
@@ -65,7 +66,11 @@ def test_after_log_in_and_after_saving_the_profile_the_portal_speaks_the_custome
     assert language_of(browser.get("/", HTTP_HOST="alpha.localhost").content.decode()) == "en"  # the brand's
     response = log_in(browser, alpha, "mei@example.com", PASSWORD)
     assert response.cookies["django_language"].value == "zh-hans"
-    assert language_of(browser.get("/", HTTP_HOST="alpha.localhost").content.decode()) == "zh-hans"
+    # The front door now opens the brand's Chinese pages.
+    front = browser.get("/", HTTP_HOST="alpha.localhost", follow=True)
+    assert front.redirect_chain == [("/zh-hans/", 302)]
+    assert language_of(front.content.decode()) == "zh-hans"
+    assert language_of(browser.get("/account/profile/", HTTP_HOST="alpha.localhost").content.decode()) == "zh-hans"
 
     saved = browser.post(
         "/account/profile/",

@@ -63,6 +63,7 @@ def test_home_page_blocks_are_typed(make_tenant, client):
     assert [block["blockType"] for block in page["body"]] == [
         "HeroBlock",
         "MemberCardBlock",
+        "CardGridBlock",  # why join, with the starter pictures
         "QuickLinksBlock",
         "FAQBlock",
         "RichTextSectionBlock",  # the contact placeholders: no contacts were given
@@ -74,7 +75,7 @@ def test_home_page_blocks_are_typed(make_tenant, client):
         {"linkText": "帮助中心", "href": "/help/", "style": "secondary"},
     ]
     assert hero["appearance"] == {"variant": "light", "anchor": None}
-    assert page["body"][3]["questions"][0] == {"question": "如何成为会员？"}
+    assert page["body"][4]["questions"][0] == {"question": "如何成为会员？"}
     assert body["data"]["setting"] == {"preset": "lumen", "primaryColour": "#6b3e26", "cornerRadius": 14}
 
 

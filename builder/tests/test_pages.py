@@ -102,8 +102,9 @@ def queries_for_home(client, tenant, in_tenant, blocks: int) -> int:
         # restrictions?, every linked page (1); theme, navigation, the menu's pages (1), the home
         # page in each language (1) and this page's language versions (1) once per request.
         (0, 13),
-        # SET search_path and the page; Site, restrictions, chrome and body come from the cache.
-        (300, 2),
+        # None at all: Site, locales, the home page, restrictions, chrome and body come from the
+        # cache (so not even SET search_path is sent).
+        (300, 0),
     ],
     ids=["render", "fragments-cached"],
 )

@@ -15,7 +15,8 @@ from members.tests.factories import MemberFactory, MemberLevelFactory
 
 @pytest.fixture
 def lumen(make_tenant, in_tenant):
-    tenant = make_tenant("lumen").tenant
+    # An English-speaking brand: its home page (the one changed here) is in English.
+    tenant = make_tenant("lumen", default_language="en").tenant
     with in_tenant(tenant):
         MemberLevelFactory(name="Silver", threshold_points=0, benefits="Birthday drink")
         MemberLevelFactory(name="Gold", threshold_points=2000, discount_percent=5, free_shipping=True)
