@@ -1,7 +1,7 @@
 """Lighthouse scores of the demo portals, served as in production (gunicorn, production settings).
 
-For each demo tenant (portals.demo.DEMO_TENANTS): the home page, an inner page (/help/), the
-log-in page (/accounts/login/) and My account (/account/, logged in as a demo customer through a
+For each demo tenant (portals.demo.DEMO_TENANTS): the home page, an inner page (/help/) and the
+same page in the brand's other language (/en/help/ or /zh-hans/help/), the log-in page (/accounts/login/) and My account (/account/, logged in as a demo customer through a
 session made here). Lighthouse (bench/package.json, installed into bench/node_modules) drives the
 system Chromium ($CHROME_PATH, default /usr/bin/chromium) headless with its default mobile form
 factor and simulated throttling; no browser is downloaded.
@@ -196,9 +196,11 @@ def main():
         domain = Domain.objects.select_related("tenant").get(domain=demo["domain"])
         cookie = f"{settings.SESSION_COOKIE_NAME}={customer_session(domain.tenant.schema_name)}"
         label = demo["domain"].split(".")[0]
+        other = next(code for code, _name in settings.LANGUAGES if code != demo["default_language"])
         pages += [
             (f"{label}-home", demo["domain"], "/", {}),
             (f"{label}-help", demo["domain"], "/help/", {}),
+            (f"{label}-help-{other}", demo["domain"], f"/{other}/help/", {}),
             (f"{label}-login", demo["domain"], "/accounts/login/", {}),
             (f"{label}-account", demo["domain"], "/account/", {"Cookie": cookie}),
         ]
