@@ -100,7 +100,13 @@ def lighthouse(url: str, chrome: str, headers: dict, name: str) -> dict:
         ]
         if headers:
             command.append(f"--extra-headers={json.dumps(headers)}")
-        subprocess.run(command, check=True, env={**os.environ, "CHROME_PATH": chrome})
+        # Lighthouse sometimes loses the trace on a busy machine (NO_NAVSTART): run it again, twice at most.
+        for attempt in range(3):
+            finished = subprocess.run(command, check=False, env={**os.environ, "CHROME_PATH": chrome})
+            if finished.returncode == 0:
+                break
+            print(f"  Lighthouse failed (exit {finished.returncode}); {'again' if attempt < 2 else 'giving up'}")
+        finished.check_returncode()
         REPORTS.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(output, REPORTS / f"{name}.json")
         with open(output) as report:
