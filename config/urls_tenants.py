@@ -25,6 +25,7 @@ urlpatterns = [
     path("account/api-token/", account_views.issue_api_token, name="api_token"),
     path("account/", include("members.urls")),
     path("account/coupons/", include("coupons.urls")),
+    path("account/notifications/", include("notifications.urls")),
     # Customers: sign-up, log-in, e-mail verification, password reset (django-allauth), profile.
     # settings.LOGIN_URL is the URL name "login": customers' log-in here, the console's on public hosts.
     path("accounts/login/", allauth_views.LoginView.as_view(), name="login"),

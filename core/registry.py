@@ -18,6 +18,8 @@ Two kinds of contribution (docs/architecture.md, "Adding a domain"):
   | `portal_starter_portals` | `{"member-mall": install(*, brand_name, domain, language, contact_email, contact_phone, website), ...}` | provisioning: builds the pages, Site, theme and menus |
   | `portal_account_sections` | `[AccountSection(...), ...]` | My account |
   | `portal_customer_data` | `[CustomerData(name, export(user), erase(user)), ...]` | a customer's data export and erasure |
+  | `portal_every_tick` | `{"name": work(), ...}` | the schedule tick (every few minutes) in each active tenant: retries due |
+  | `portal_notification_kinds` | `[NotificationKind(...), ...]` | notifications: what customers and staff are told, and which event tells them |
 
   Admin menus and viewsets use Wagtail's own `register_admin_viewset` / `register_admin_menu_item`,
   root GraphQL queries grapple's `register_schema_query`, searchable types Wagtail search's
@@ -44,6 +46,8 @@ VIEWER_FIELDS = "portal_viewer_fields"
 STARTER_PORTALS = "portal_starter_portals"
 ACCOUNT_SECTIONS = "portal_account_sections"
 CUSTOMER_DATA = "portal_customer_data"
+NOTIFICATION_KINDS = "portal_notification_kinds"
+EVERY_TICK = "portal_every_tick"
 
 
 def app_blocks() -> list[tuple]:
@@ -139,6 +143,52 @@ def account_sections() -> list:
 
 def customer_data() -> list:
     return _listed(CUSTOMER_DATA)
+
+
+def every_tick() -> dict[str, Callable]:
+    return _merged(EVERY_TICK)
+
+
+def notification_kinds() -> dict[str, "NotificationKind"]:
+    """Every registered notification kind by key."""
+
+    def build():
+        kinds = {}
+        for kind in _listed(NOTIFICATION_KINDS):
+            if kind.key in kinds:
+                raise ImproperlyConfigured(f"Notification kind {kind.key!r} is registered twice.")
+            kinds[kind.key] = kind
+        return kinds
+
+    return _cached(NOTIFICATION_KINDS, build)
+
+
+@dataclass(frozen=True)
+class NotificationKind:
+    """Something a domain tells customers (or brand staff) about.
+
+    - `title` and `body`: the built-in wording per language, as Django templates over the context
+      (`{{ points }}`); staff may replace them per language in the admin.
+    - `event`: the outbox event that sends it; `recipients(event)` then returns
+      `[(user, context), ...]` (an empty list when nobody is to be told). Kinds without an event are
+      sent by calling `notifications.services.notify`.
+    - `channels`: where it goes by default ("inbox", "email", "sms", "wechat", "webhook").
+    - `marketing`: customers may switch it off, and it goes only to those who consented to news
+      and offers; otherwise it is transactional and always sent.
+    - `audience`: "customer" or "staff".
+    - `url`: where the message leads (a site-relative path template, optional).
+    """
+
+    key: str
+    label: str
+    title: dict
+    body: dict
+    event: str | None = None
+    recipients: Callable | None = None
+    channels: tuple = ("inbox", "email")
+    marketing: bool = False
+    audience: str = "customer"
+    url: str = ""
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from wagtail import hooks
 from core import registry
 from coupons.admin import CouponsGroup
 from coupons.graphql.schema import VIEWER_FIELDS
+from coupons.notifications import NOTIFICATION_KINDS
 from coupons.selectors import coupon_count_for, coupons_for
 from coupons.tasks import SCHEDULED_JOBS
 from members.selectors import MEMBER_CARD_FIGURES, CardFigure, member_for
@@ -83,3 +84,8 @@ def customer_data():
 @hooks.register(registry.ACCOUNT_SECTIONS)
 def account_sections():
     return [registry.AccountSection("coupons", "coupons/account_coupons.html", _my_coupons, order=100)]
+
+
+@hooks.register(registry.NOTIFICATION_KINDS)
+def notification_kinds():
+    return NOTIFICATION_KINDS

@@ -9,6 +9,7 @@ from members import selectors, services
 from members.admin import MemberLevelViewSet, MemberViewSet, ScanMenuItem
 from members.graphql.schema import VIEWER_FIELDS, MembersQuery
 from members.models import BalanceEntry, PointsEntry
+from members.notifications import NOTIFICATION_KINDS
 from members.tasks import SCHEDULED_JOBS
 
 
@@ -84,3 +85,8 @@ def register_member_admin():
 @hooks.register("register_admin_menu_item")
 def scan_menu_item():
     return ScanMenuItem(_("Scan member card"), reverse("members_member:scan"), icon_name="search", order=299)
+
+
+@hooks.register(registry.NOTIFICATION_KINDS)
+def notification_kinds():
+    return NOTIFICATION_KINDS

@@ -61,6 +61,7 @@ TENANT_APPS = [
     "allauth.account",  # e-mail addresses and verification live in the tenant's schema
     "axes",  # log-in lockouts per tenant, account and IP
     "accounts",  # customer profiles, account deletion
+    "notifications",  # inbox, e-mail and provider messages to customers and staff, per tenant
     "members",  # loyalty: levels, points and stored-value ledgers
     "coupons",  # coupon templates, issued coupons, redemption
     "portals",  # no tables: the starter portals new tenants are built from, and the demo
@@ -134,6 +135,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "builder.context_processors.portal",
+                "notifications.context_processors.inbox",
             ],
         },
     },

@@ -1,0 +1,54 @@
+"""What members are told about their coupons (registered in coupons/wagtail_hooks.py)."""
+
+import datetime as dt
+
+from django.utils import formats
+from django.utils.translation import gettext_lazy as _
+
+from core.registry import NotificationKind
+from members.models import Member
+
+
+def _told(event) -> list:
+    member = Member.objects.select_related("user").filter(pk=event.subject_id).first()
+    if member is None or member.user is None:
+        return []
+    expires = dt.datetime.fromisoformat(event.data["expires_at"])
+    return [
+        (
+            member.user,
+            {
+                "coupon": event.data["name"],
+                "code": event.data["code"],
+                "expires": formats.date_format(expires, "DATE_FORMAT"),
+            },
+        )
+    ]
+
+
+NOTIFICATION_KINDS = [
+    NotificationKind(
+        key="coupon.issued",
+        label=_("New coupon"),
+        event="coupon.issued",
+        recipients=_told,
+        url="/account/#coupons",
+        title={"en": "A coupon for you: {{ coupon }}", "zh-hans": "您收到一张优惠券：{{ coupon }}"},
+        body={
+            "en": "Coupon {{ code }} is in My account. Use it by {{ expires }}.",
+            "zh-hans": "优惠券 {{ code }} 已放入“我的账户”，请在 {{ expires }} 前使用。",
+        },
+    ),
+    NotificationKind(
+        key="coupon.expiring",
+        label=_("Coupon about to expire"),
+        event="coupon.expiring",
+        recipients=_told,
+        url="/account/#coupons",
+        title={"en": "Your coupon expires soon: {{ coupon }}", "zh-hans": "您的优惠券即将到期：{{ coupon }}"},
+        body={
+            "en": "Coupon {{ code }} can be used until {{ expires }}.",
+            "zh-hans": "优惠券 {{ code }} 的有效期至 {{ expires }}。",
+        },
+    ),
+]
