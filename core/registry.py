@@ -28,7 +28,7 @@ Two kinds of contribution (docs/architecture.md, "Adding a domain"):
 
 import sysconfig
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import import_module
 from importlib.util import find_spec
 from pathlib import Path
@@ -177,6 +177,8 @@ class NotificationKind:
       and offers; otherwise it is transactional and always sent.
     - `audience`: "customer" or "staff".
     - `url`: where the message leads (a site-relative path template, optional).
+    - `sample`: a context like the one `recipients` gives, with the same keys: the admin previews
+      and checks staff's own wording with it.
     """
 
     key: str
@@ -189,6 +191,7 @@ class NotificationKind:
     marketing: bool = False
     audience: str = "customer"
     url: str = ""
+    sample: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from core.registry import NotificationKind
 from members.models import Member
 
+# The keys _told gives every coupon kind's context.
+SAMPLE = {"coupon": "¥20 off your next visit", "code": "K7QM2X9PRT", "expires": "Dec. 31, 2030"}
+
 
 def _told(event) -> list:
     member = Member.objects.select_related("user").filter(pk=event.subject_id).first()
@@ -33,6 +36,7 @@ NOTIFICATION_KINDS = [
         event="coupon.issued",
         recipients=_told,
         url="/account/#coupons",
+        sample=SAMPLE,
         title={"en": "A coupon for you: {{ coupon }}", "zh-hans": "您收到一张优惠券：{{ coupon }}"},
         body={
             "en": "Coupon {{ code }} is in My account. Use it by {{ expires }}.",
@@ -45,6 +49,7 @@ NOTIFICATION_KINDS = [
         event="coupon.expiring",
         recipients=_told,
         url="/account/#coupons",
+        sample=SAMPLE,
         title={"en": "Your coupon expires soon: {{ coupon }}", "zh-hans": "您的优惠券即将到期：{{ coupon }}"},
         body={
             "en": "Coupon {{ code }} can be used until {{ expires }}.",

@@ -1,6 +1,12 @@
 """What members are told, through the notifications app (registered in members/wagtail_hooks.py):
-points and stored value changes, a new level, and birthday wishes."""
+points and stored value changes, a new level, and birthday wishes; and what brand staff are told:
+a member's data was downloaded.
 
+Each kind's `sample` has exactly the keys its recipients function puts in the context: the admin
+previews and checks staff's own wording with it."""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.money import format_money
@@ -53,6 +59,22 @@ def birthday(event):
     return _told(event, {})
 
 
+def data_exported(event):
+    """Every active staff user and superuser of the brand: a customer's data left the portal (staff
+    download it on the customer's request), so each of them can see who did it and for whom."""
+    member = Member.objects.filter(pk=event.subject_id).only("code").first()
+    if member is None:
+        return []
+    users = get_user_model().objects
+    by = users.filter(pk=event.data.get("by")).first() if event.data.get("by") else None
+    staff = users.filter(Q(is_staff=True) | Q(is_superuser=True), is_active=True).order_by("pk")
+    context = {"member": member.code, "by": by.get_username() if by else ""}
+    return [(user, dict(context)) for user in staff]
+
+
+SAMPLE_MEMBER = "3F9A1C07B2D4E856"
+
+
 NOTIFICATION_KINDS = [
     NotificationKind(
         key="points.changed",
@@ -60,6 +82,13 @@ NOTIFICATION_KINDS = [
         event="points.changed",
         recipients=points_changed,
         url="/account/",
+        sample={
+            "member": SAMPLE_MEMBER,
+            "earned": True,
+            "points": 120,
+            "balance": 1320,
+            "reason": "Order 1001",
+        },
         title={
             "en": "{% if earned %}You earned {{ points }} points{% else %}{{ points }} points used{% endif %}",
             "zh-hans": "{% if earned %}您获得了 {{ points }} 积分{% else %}已使用 {{ points }} 积分{% endif %}",
@@ -75,6 +104,13 @@ NOTIFICATION_KINDS = [
         event="balance.changed",
         recipients=balance_changed,
         url="/account/",
+        sample={
+            "member": SAMPLE_MEMBER,
+            "added": True,
+            "amount": "¥200.00",
+            "balance": "¥350.00",
+            "reason": "Top-up at the counter",
+        },
         title={
             "en": "{% if added %}{{ amount }} added to your balance{% else %}{{ amount }} paid from your balance{% endif %}",
             "zh-hans": "{% if added %}储值增加 {{ amount }}{% else %}储值支付 {{ amount }}{% endif %}",
@@ -90,6 +126,7 @@ NOTIFICATION_KINDS = [
         event="level.changed",
         recipients=level_changed,
         url="/account/",
+        sample={"member": SAMPLE_MEMBER, "level": "Gold", "previous": "Silver"},
         title={"en": "Welcome to {{ level }}", "zh-hans": "恭喜您成为{{ level }}会员"},
         body={
             "en": "Your member level is now {{ level }}. See what it gives you in My account.",
@@ -103,10 +140,30 @@ NOTIFICATION_KINDS = [
         recipients=birthday,
         marketing=True,
         url="/account/",
+        sample={"member": SAMPLE_MEMBER},
         title={"en": "Happy birthday!", "zh-hans": "生日快乐！"},
         body={
             "en": "Happy birthday from all of us. Come and see us this month.",
             "zh-hans": "祝您生日快乐！本月欢迎常来。",
+        },
+    ),
+    NotificationKind(
+        key="staff.member_data_exported",
+        label=_("Member data downloaded (staff)"),
+        event="member.data_exported",
+        recipients=data_exported,
+        audience="staff",
+        channels=("inbox",),
+        url="/admin/members_member/?q={{ member }}",
+        sample={"member": SAMPLE_MEMBER, "by": "admin@brand.example"},
+        title={
+            "en": "Member data downloaded: {{ member }}",
+            "zh-hans": "会员数据已下载：{{ member }}",
+        },
+        body={
+            "en": "{% if by %}{{ by }}{% else %}A staff member{% endif %} downloaded the data of member "
+            "{{ member }} at the customer's request.",
+            "zh-hans": "{% if by %}{{ by }}{% else %}一位员工{% endif %}应顾客要求下载了会员 {{ member }} 的数据。",
         },
     ),
 ]

@@ -26,16 +26,24 @@ from core.models import JobRun
 from coupons import services as coupon_services
 from coupons.tests.factories import CouponTemplateFactory
 from members.tests.factories import MemberFactory, MemberLevelFactory
+from notifications import services as notification_services
+from notifications.models import NotificationTemplate
 from tests.staff import log_in, make_editor
 
 HOST = "perm.localhost"
 REFUSED = {(302, "/admin/"), (403, None)}
 
-# route -> why an editor without any of the project's permissions may open it. Empty today.
-ALLOWED_WITHOUT_PERMISSION: dict[str, str] = {}
+# route -> why an editor without any of the project's permissions may open it.
+ALLOWED_WITHOUT_PERMISSION: dict[str, str] = {
+    "admin/inbox/": "each user's own inbox: it lists and marks read only the signed-in user's messages",
+}
 
 # Screens this test must find, so a change in how views are recognised cannot empty the list.
 MUST_BE_FOUND = {
+    "admin/campaigns/",
+    "admin/campaigns/new/",
+    "admin/campaigns/edit/<int:pk>/",
+    "admin/campaigns/send/<int:pk>/",
     "admin/members_member/",
     "admin/members_member/<str:pk>/ledgers/",
     "admin/members_member/scan/",
@@ -48,6 +56,10 @@ MUST_BE_FOUND = {
     "admin/snippets/builder/navigation/edit/<int:pk>/",
     "admin/snippets/choose/builder/navigation/",
     "admin/members_member/<str:pk>/top-up/",
+    "admin/notifications/templates/edit/<int:pk>/",
+    "admin/notifications/deliveries/",
+    "admin/notifications/deliveries/retry/<int:pk>/",
+    "admin/inbox/",
 }
 
 SETTINGS_ROUTE = "admin/settings/<slug:app_name>/<slug:model_name>/"
@@ -132,10 +144,16 @@ def brand(make_tenant, in_tenant):
     tenant = make_tenant("perm", default_language="en").tenant
     with in_tenant(tenant):
         MemberLevelFactory(name="Gold", threshold_points=0)
+        apps.get_model("notifications", "Campaign").objects.create(
+            title="Spring", body="Tea week.", audience="members.all"
+        )
         member = MemberFactory(user__username="mei")
         template = CouponTemplateFactory()
         coupon_services.issue_coupon(template, member, acting_user=None)
         JobRun.objects.create(job="coupons.expiring", period="2030-01-02")
+        points = {"earned": True, "points": 5, "balance": 5, "reason": "Visit"}
+        notification_services.notify(member.user, "points.changed", points, idempotency_key="perm-1")
+        NotificationTemplate.objects.create(kind="points.changed", language="en", title="+1", body="!")
         make_editor()
         site = Site.objects.get(is_default_site=True)
         samples = {Site: site.pk}
