@@ -34,22 +34,35 @@ def default_language(request) -> str:
 
 def tenant_default_language() -> str | None:
     """The default language of the tenant whose schema is active (None in the public, template
-    and spare schemas). Requests carry the tenant; code run with only a schema (tasks, commands)
-    looks it up once and keeps it on that connection's tenant object."""
-    tenant = getattr(connection, "tenant", None)
-    language = getattr(tenant, "default_language", None)
-    if language is not None or tenant is None:
-        return language or None
-    from django_tenants.utils import get_tenant_model
+    and spare schemas)."""
+    return _tenant_value("default_language")
 
-    language = (
-        get_tenant_model()
-        .objects.filter(schema_name=connection.schema_name)
-        .values_list("default_language", flat=True)
-        .first()
-    )
-    tenant.default_language = language or ""
-    return language
+
+def tenant_time_zone() -> str:
+    """The time zone of the tenant whose schema is active (settings.TIME_ZONE outside a tenant):
+    dates told to its customers are its local dates."""
+    return _tenant_value("time_zone") or settings.TIME_ZONE
+
+
+def _tenant_value(field: str) -> str | None:
+    """A field of the active schema's tenant. Requests carry the tenant; code run with only a
+    schema (tasks, commands) looks the fields up once and keeps them on that connection's tenant
+    object."""
+    tenant = getattr(connection, "tenant", None)
+    if tenant is None:
+        return None
+    if not hasattr(tenant, field):
+        from django_tenants.utils import get_tenant_model
+
+        row = (
+            get_tenant_model()
+            .objects.filter(schema_name=connection.schema_name)
+            .values("default_language", "time_zone")
+            .first()
+        ) or {}
+        tenant.default_language = row.get("default_language") or ""
+        tenant.time_zone = row.get("time_zone") or ""
+    return getattr(tenant, field) or None
 
 
 def remembered_language(request) -> str | None:

@@ -104,7 +104,8 @@ def _logo_url(theme) -> str:
 
 
 def _language(delivery: Delivery) -> str:
-    """The language the notification was written in (the e-mail's own words follow it)."""
+    """The customer's language now (the e-mail's own words, around the message's title and body,
+    which were written in their language when it was sent)."""
     return language_of(delivery.notification.recipient)
 
 
