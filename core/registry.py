@@ -213,3 +213,34 @@ class CustomerData:
     name: str
     export: Callable
     erase: Callable
+
+
+# --- Campaign audiences ---------------------------------------------------------------------
+# `portal_campaign_audiences` returns `[CampaignAudience(...), ...]`: who brand staff may send a
+# campaign message to (notifications.campaigns), without notifications importing the domain.
+CAMPAIGN_AUDIENCES = "portal_campaign_audiences"
+
+from django.db.models import QuerySet  # noqa: E402 - kept with the section it serves
+
+
+@dataclass(frozen=True)
+class CampaignAudience:
+    """A group of customers a campaign can go to. `choices()` lists the values staff pick from
+    (`[(value, label), ...]`, e.g. one per member level), or is None when there is nothing to pick;
+    `users(value)` returns the group as a User queryset in the current tenant's schema (an unknown
+    value: an empty queryset)."""
+
+    key: str
+    label: str
+    choices: Callable[[], list[tuple[str, str]]] | None
+    users: Callable[[str], QuerySet]
+
+
+def campaign_audiences() -> dict[str, CampaignAudience]:
+    """Every registered campaign audience by key, in hook order."""
+    audiences = {}
+    for audience in _listed(CAMPAIGN_AUDIENCES):
+        if audience.key in audiences:
+            raise ImproperlyConfigured(f"Campaign audience {audience.key!r} is registered twice.")
+        audiences[audience.key] = audience
+    return audiences

@@ -7,6 +7,7 @@ from wagtail import hooks
 from core import registry
 from members import selectors, services
 from members.admin import MemberLevelViewSet, MemberViewSet, ScanMenuItem
+from members.audiences import AUDIENCES
 from members.graphql.schema import VIEWER_FIELDS, MembersQuery
 from members.models import BalanceEntry, PointsEntry
 from members.notifications import NOTIFICATION_KINDS
@@ -90,3 +91,8 @@ def scan_menu_item():
 @hooks.register(registry.NOTIFICATION_KINDS)
 def notification_kinds():
     return NOTIFICATION_KINDS
+
+
+@hooks.register(registry.CAMPAIGN_AUDIENCES)
+def campaign_audiences():
+    return AUDIENCES

@@ -148,3 +148,56 @@ class NotificationSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("notification settings")
+
+
+class Campaign(models.Model):
+    """A message brand staff write once and send to a group of customers (notifications.campaigns):
+    now, or at `send_at` by the schedule's tick. Each recipient's Notification has the kind
+    "campaign" and the idempotency key `campaign:<pk>:<user pk>`, which is how its sent and read
+    counts are found, and why sending it again reaches nobody twice."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"))
+    url = models.CharField(
+        _("link"),
+        max_length=300,
+        blank=True,
+        help_text=_("Optional: a page of the portal (/offers/) or a full address (https://…)."),
+    )
+    audience = models.CharField(_("audience"), max_length=60)
+    audience_value = models.CharField(_("audience choice"), max_length=60, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    send_at = models.DateTimeField(
+        _("send at"), null=True, blank=True, help_text=_("Leave empty to keep it as a draft.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
+    created_at = models.DateTimeField(_("written at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "send_at"], name="campaign_due")]
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def key_prefix(self) -> str:
+        """The start of every idempotency key of this campaign's notifications."""
+        return f"campaign:{self.pk}:"

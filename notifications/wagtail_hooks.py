@@ -66,3 +66,6 @@ def inbox_menu_item():
     return InboxMenuItem(
         _("Inbox"), reverse("notifications_admin_inbox"), name="inbox", icon_name="mail", order=90
     )
+
+
+from notifications import campaign_hooks  # noqa: F401,E402
