@@ -10,4 +10,5 @@ urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("<int:notification_id>/open/", views.open_message, name="open"),
     path("read-all/", views.read_all, name="read_all"),
+    path("settings/", views.settings_page, name="settings"),
 ]
