@@ -39,6 +39,7 @@ bench: setup ## Run the benchmarks and write bench/results/*.json
 	$(PY) bench/serve.py
 	$(PY) bench/ledger.py
 	$(PY) bench/lighthouse.py
+	$(PY) bench/campaign.py
 
 lint: install ## ruff check and format check
 	$(VENV)/bin/ruff check .
