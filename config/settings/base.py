@@ -291,6 +291,10 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "portal@localhost")
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
 CELERY_TASK_EAGER_PROPAGATES = True
+# Tasks are acknowledged when they finish (acks_late), so a message a killed worker held goes back
+# to the queue; with Redis that happens after this many seconds (its default is an hour). Longer
+# than any task runs (a campaign run stops after about 20 s and queues the rest).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 300)}
 # Beat: one tick every few minutes; each active tenant then runs its due scheduled jobs in its own
 # time zone and retries due outbox deliveries (tenants.tasks.tick). The jobs themselves come from
 # the registry (core.registry.scheduled_jobs), so a new domain's job needs no entry here.
