@@ -78,8 +78,16 @@ DEMO_CUSTOMERS = {"mei": 300, "jun": 900, "li": 2600, "fang": 5200, "wei": 9100,
 CUSTOMER_PASSWORD = "customer-demo"  # noqa: S105 - printed demo login, development only
 
 
+DEMO_REASONS = {
+    "en": {"earn": "Welcome and first orders", "top_up": "Top-up at the till", "spend": "Free drink"},
+    "zh-hans": {"earn": "欢迎礼与首批订单", "top_up": "门店充值", "spend": "免费饮品"},
+}
+
+
 def seed_demo_members(demo) -> None:
     """A few customers in every level, with points, a top-up and a purchase each (demo only)."""
+    # Ledger reasons are the brand's words (customers read them in their messages).
+    reasons = DEMO_REASONS[demo["default_language"]]
     for name, points in DEMO_CUSTOMERS.items():
         email = f"{name}@demo.example"
         user = create_customer(
@@ -89,12 +97,12 @@ def seed_demo_members(demo) -> None:
         loyalty.add_points(
             member,
             points,
-            reason="Welcome and first orders",
+            reason=reasons["earn"],
             source=LedgerSource.ORDER,
             idempotency_key="seed-earn",
         )
-        loyalty.top_up_balance(member, 20_000, reason="Top-up at the till", idempotency_key="seed-top-up")
-        loyalty.spend_points(member, min(points, 100), reason="Free drink", idempotency_key="seed-spend")
+        loyalty.top_up_balance(member, 20_000, reason=reasons["top_up"], idempotency_key="seed-top-up")
+        loyalty.spend_points(member, min(points, 100), reason=reasons["spend"], idempotency_key="seed-spend")
 
 
 def seed_demo_coupons(demo) -> None:
