@@ -5,6 +5,8 @@ a member's data was downloaded.
 Each kind's `sample` has exactly the keys its recipients function puts in the context: the admin
 previews and checks staff's own wording with it."""
 
+import datetime as dt
+
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -53,6 +55,12 @@ def balance_changed(event):
 
 def level_changed(event):
     return _told(event, {"level": event.data["level"], "previous": event.data.get("previous") or ""})
+
+
+def points_expiring(event):
+    return _told(
+        event, {"points": event.data["points"], "expires": dt.date.fromisoformat(event.data["expires_on"])}
+    )
 
 
 def birthday(event):
@@ -131,6 +139,22 @@ NOTIFICATION_KINDS = [
         body={
             "en": "Your member level is now {{ level }}. See what it gives you in My account.",
             "zh-hans": "您的会员等级已变为{{ level }}。在“我的账户”中查看新等级的权益。",
+        },
+    ),
+    NotificationKind(
+        key="points.expiring",
+        label=_("Points about to expire"),
+        event="points.expiring",
+        recipients=points_expiring,
+        url="/account/",
+        sample={"member": SAMPLE_MEMBER, "points": 320, "expires": dt.date(2031, 1, 1)},
+        title={
+            "en": "{{ points }} points expire on {{ expires }}",
+            "zh-hans": "您有 {{ points }} 积分将于 {{ expires }} 到期",
+        },
+        body={
+            "en": "Use them before {{ expires }}: points earned before this year expire then.",
+            "zh-hans": "请在 {{ expires }} 前使用：今年以前获得的积分届时将过期。",
         },
     ),
     NotificationKind(

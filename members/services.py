@@ -349,6 +349,34 @@ def expire_last_years_points(*, today: dt.date) -> dict[str, int]:
     return {"members": expired}
 
 
+EXPIRY_REMINDER_FROM = (12, 1)  # month, day: reminders of the 1 January expiry start then
+
+
+def record_expiring_points(*, today: dt.date) -> dict[str, int]:
+    """Scheduled daily, from 1 December: a points.expiring event for each member holding points
+    that expire on the coming 1 January (earned before 1 January of this year and unspent), once
+    per member and year; notifications tell them. A December day the schedule missed is made up
+    the next day."""
+    if (today.month, today.day) < EXPIRY_REMINDER_FROM:
+        return {"points_expiring": 0}
+    cutoff = dt.datetime(today.year, 1, 1, tzinfo=timezone.get_current_timezone())
+    expires_on = dt.date(today.year + 1, 1, 1)
+    recorded = 0
+    with transaction.atomic():
+        for member in Member.objects.filter(points__gt=0).order_by("pk"):
+            amount = min(points_due_to_expire(member, earned_before=cutoff), member.points)
+            if amount <= 0:
+                continue
+            record_event(
+                "points.expiring",
+                subject=member,
+                data={"points": amount, "expires_on": expires_on.isoformat()},
+                idempotency_key=f"points.expiring:{member.pk}:{expires_on.year}",
+            )
+            recorded += 1
+    return {"points_expiring": recorded}
+
+
 def birthdays_on(today: dt.date) -> Q:
     """Customers whose birthday is `today`; those born on 29 February celebrate on 28 February
     in years without one."""

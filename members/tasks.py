@@ -15,6 +15,12 @@ SCHEDULED_JOBS = [
         description=_("Records a birthday event for members born on this day"),
     ),
     ScheduledJob(
+        "members.points-expiring",
+        services.record_expiring_points,
+        at=dt.time(9, 0),
+        description=_("From 1 December, tells members whose points expire on 1 January"),
+    ),
+    ScheduledJob(
         "members.expire-points",
         services.expire_last_years_points,
         at=dt.time(1, 0),

@@ -31,6 +31,7 @@ def event_kinds():
         "balance.changed": _("Balance changed"),
         "level.changed": _("Level changed"),
         "member.birthday": _("Birthday"),
+        "points.expiring": _("Points about to expire"),
         "member.data_exported": _("Data downloaded by staff on request"),
     }
 
