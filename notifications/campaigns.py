@@ -14,6 +14,7 @@ delivered again and redo its chunk (the users already told are skipped). A sessi
 campaign keeps two runs of one campaign from ever overlapping.
 """
 
+import datetime as dt
 import logging
 import time
 import zlib
@@ -166,7 +167,31 @@ def send_due_campaigns(*, now=None) -> int:
             ):
                 started += 1
                 _queue_after_commit(pk)
+    _resume_stalled(now)
     return started
+
+
+STALLED_AFTER = dt.timedelta(minutes=10)
+
+
+def _resume_stalled(now) -> None:
+    """A campaign still "sending" that told nobody for STALLED_AFTER lost its run (the broker
+    dropped the message, or the queue was purged): walk its audience again from the start. Nobody
+    is told twice (notify's key), and the per-campaign lock keeps a run that is only slow alone."""
+    for campaign in Campaign.objects.filter(
+        status=Campaign.Status.SENDING, created_at__lt=now - STALLED_AFTER
+    ):
+        latest = (
+            Notification.objects.filter(
+                kind="campaign", idempotency_key__startswith=f"campaign:{campaign.pk}:"
+            )
+            .order_by("-created_at")
+            .values_list("created_at", flat=True)
+            .first()
+        )
+        if latest is None or latest < now - STALLED_AFTER:
+            logger.warning("Campaign %s stalled; sending resumes from the start", campaign.pk)
+            _queue_after_commit(campaign.pk)
 
 
 def _queue_after_commit(campaign_id: int) -> None:

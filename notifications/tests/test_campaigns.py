@@ -286,3 +286,42 @@ def test_staff_of_one_brand_cannot_reach_another_brands_members(brand, in_tenant
     with in_tenant(other):
         assert Notification.objects.count() == 0
         assert Campaign.objects.count() == 0
+
+
+def test_a_campaign_whose_run_was_lost_is_resumed_by_the_tick_and_tells_nobody_twice(brand, in_tenant):
+    """The broker dropped the run's message: "sending", nobody told for ten minutes."""
+    tenant, gold, people = brand
+    with in_tenant(tenant):
+        campaign = campaign_to("members.all")
+        Campaign.objects.filter(pk=campaign.pk).update(
+            status=Campaign.Status.SENDING, created_at=timezone.now() - dt.timedelta(hours=1)
+        )
+        services.notify(
+            people["mei"],
+            "campaign",
+            {"title": campaign.title, "body": campaign.body},
+            idempotency_key=f"{campaign.key_prefix}{people['mei'].pk}",
+        )
+        Notification.objects.filter(kind="campaign").update(
+            created_at=timezone.now() - dt.timedelta(minutes=30)
+        )
+        with run_after_commit():
+            campaigns.send_due_campaigns()
+        campaign.refresh_from_db()
+        assert (campaign.status, campaign.recipients) == ("sent", 3)
+        assert told(campaign) == [("ling", True), ("mei", True)]
+        # A campaign that is sending and told someone a minute ago is left to its run.
+        other = campaign_to("members.all", title="Second")
+        Campaign.objects.filter(pk=other.pk).update(
+            status=Campaign.Status.SENDING, created_at=timezone.now() - dt.timedelta(hours=1)
+        )
+        services.notify(
+            people["ling"],
+            "campaign",
+            {"title": other.title, "body": other.body},
+            idempotency_key=f"{other.key_prefix}{people['ling'].pk}",
+        )
+        with run_after_commit():
+            campaigns.send_due_campaigns()
+        other.refresh_from_db()
+        assert other.status == "sending"
