@@ -6,7 +6,7 @@ Every view states its permission (members' permission policy below):
 | screen | needs |
 |---|---|
 | member list, CSV export, inspect, ledgers page | `members.view_member` (or `change_member`) |
-| a member's level | `members.change_member` |
+| a member's level and tags | `members.change_member` |
 | points form on the ledgers page, the scan page and its menu item | `members.adjust_points` |
 | stored-value top-up form | `members.top_up_stored_value` |
 | levels | `members.add_memberlevel` / `change_memberlevel` / `delete_memberlevel` |
@@ -24,7 +24,9 @@ from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
+from django_filters import ChoiceFilter
 from wagtail.admin import messages
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
 from wagtail.admin.ui.tables import Column
@@ -40,6 +42,7 @@ from core.admin import ModelAndCustomPermissionPolicy, model_permissions
 from core.csv import SafeCSVExportMixin
 from core.money import format_money
 from members import qr, selectors, services
+from members.audiences import tag_choices
 from members.forms import TopUpForm, units_text
 from members.models import LedgerSource, Member, MemberLevel
 
@@ -408,11 +411,14 @@ class MemberHeaderButtonsMixin:
 
 
 class MemberEditView(MemberHeaderButtonsMixin, generic.EditView):
-    """Staff move a member to another level through the service, which records level.changed."""
+    """Staff move a member to another level through the service, which records level.changed, and
+    set the member's tags (in the view's transaction, with Wagtail's edit log entry)."""
 
     def save_instance(self):
         level = self.form.cleaned_data["level"]
-        return services.set_member_level(self.object, level, acting_user=self.request.user)
+        member = services.set_member_level(self.object, level, acting_user=self.request.user)
+        member.tags.set(self.form.cleaned_data["tags"])
+        return member
 
 
 class MemberInspectView(MemberHeaderButtonsMixin, generic.InspectView):
@@ -427,9 +433,18 @@ class MemberInspectView(MemberHeaderButtonsMixin, generic.InspectView):
         return super().get_field_label(field_name, field)
 
 
+class MemberFilterSet(WagtailFilterSet):
+    # Choices are read when the list is shown, in the current brand's schema.
+    tag = ChoiceFilter(label=_("Tag"), field_name="tags__name", choices=tag_choices, empty_label=_("All"))
+
+    class Meta:
+        model = Member
+        fields = {"level": ["exact"], "joined_at": ["gte", "lte"], "points": ["gte", "lte"]}
+
+
 class MemberViewSet(ModelViewSet):
     """Members are enrolled at sign-up and their balances change through the ledgers, so there is no
-    add or delete here (ledger rows keep a member), and the edit form sets only the level."""
+    add or delete here (ledger rows keep a member), and the edit form sets only the level and tags."""
 
     model = Member
     icon = "user"
@@ -440,7 +455,7 @@ class MemberViewSet(ModelViewSet):
     edit_view_class = MemberEditView
     inspect_view_class = MemberInspectView
     list_display = ["code", "user", "level", "points", "balance_cents", "joined_at"]
-    list_filter = {"level": ["exact"], "joined_at": ["gte", "lte"], "points": ["gte", "lte"]}
+    filterset_class = MemberFilterSet
     search_fields = ["code", "user__email", "user__username", "user__first_name", "user__last_name"]
     list_export = [
         "code",
@@ -452,7 +467,7 @@ class MemberViewSet(ModelViewSet):
         "joined_at",
     ]
     export_filename = "members"
-    form_fields = ["level"]  # everything else changes through the ledgers, with a reason
+    form_fields = ["level", "tags"]  # everything else changes through the ledgers, with a reason
     copy_view_enabled = False
     inspect_view_enabled = True
 

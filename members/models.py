@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
 
 
 def new_member_code() -> str:
@@ -56,6 +58,15 @@ class Member(models.Model):
     lifetime_points = models.BigIntegerField(default=0)
     balance_cents = models.BigIntegerField(_("stored value (cents)"), default=0)
     joined_at = models.DateTimeField(auto_now_add=True)
+    # Staff's own words for groups of members ("VIP", "wholesale", "Shanghai"): a campaign can go to
+    # the members with a tag (members.audiences). The through model keeps the links in this app's
+    # tenant tables, beside the members, rather than in taggit's generic TaggedItem.
+    tags = TaggableManager(
+        verbose_name=_("tags"),
+        help_text=_("Words staff use to group members, e.g. VIP, wholesale or Shanghai."),
+        through="members.TaggedMember",
+        blank=True,
+    )
 
     class Meta:
         # Checked by the admin's points form, the till's scan page and the top-up form (members.admin).
@@ -82,6 +93,25 @@ class Member(models.Model):
     @property
     def level_name(self) -> str:
         return self.level.name if self.level_id else ""
+
+
+class TaggedMember(TaggedItemBase):
+    """One tag on one member."""
+
+    content_object = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="tagged_items")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="member_tag_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.content_object_id}: {self.tag}"
+
+    @classmethod
+    def tag_names(cls) -> list[str]:
+        """The names of the tags on this brand's members (the current schema), A to Z."""
+        return list(cls.objects.order_by("tag__name").values_list("tag__name", flat=True).distinct())
 
 
 class LedgerSource(models.TextChoices):
