@@ -412,13 +412,12 @@ class MemberHeaderButtonsMixin:
 
 class MemberEditView(MemberHeaderButtonsMixin, generic.EditView):
     """Staff move a member to another level through the service, which records level.changed, and
-    set the member's tags (in the view's transaction, with Wagtail's edit log entry)."""
+    set the member's tags through the service, which records tags.changed."""
 
     def save_instance(self):
         level = self.form.cleaned_data["level"]
         member = services.set_member_level(self.object, level, acting_user=self.request.user)
-        member.tags.set(self.form.cleaned_data["tags"])
-        return member
+        return services.set_member_tags(member, self.form.cleaned_data["tags"], acting_user=self.request.user)
 
 
 class MemberInspectView(MemberHeaderButtonsMixin, generic.InspectView):

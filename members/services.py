@@ -349,6 +349,23 @@ def expire_last_years_points(*, today: dt.date) -> dict[str, int]:
     return {"members": expired}
 
 
+@transaction.atomic
+def set_member_tags(member: Member, names, *, acting_user) -> Member:
+    """Staff group members with words (VIP, wholesale): the member's tags become exactly `names`,
+    and the change is on their timeline (member.tags_changed) when there was one."""
+    names = sorted({str(name).strip() for name in names if str(name).strip()})
+    before = sorted(member.tags.names())
+    if names != before:
+        member.tags.set(names)
+        record_event(
+            "member.tags_changed",
+            subject=member,
+            data={"before": before, "after": names, "by": getattr(acting_user, "pk", None)},
+            idempotency_key=f"member.tags_changed:{member.pk}:{uuid.uuid4().hex}",
+        )
+    return member
+
+
 EXPIRY_REMINDER_FROM = (12, 1)  # month, day: reminders of the 1 January expiry start then
 
 

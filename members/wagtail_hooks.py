@@ -32,6 +32,7 @@ def event_kinds():
         "level.changed": _("Level changed"),
         "member.birthday": _("Birthday"),
         "points.expiring": _("Points about to expire"),
+        "member.tags_changed": _("Tags changed"),
         "member.data_exported": _("Data downloaded by staff on request"),
     }
 

@@ -63,6 +63,13 @@ def test_staff_who_may_change_members_tag_a_member_on_its_edit_form(brand, in_te
     assert tags_of(in_tenant, tenant, mei) == ["VIP", "wholesale"]
     with in_tenant(tenant):
         assert TaggedMember.objects.count() == 2
+        from core.models import OutboxEvent
+
+        changes = OutboxEvent.objects.filter(kind="member.tags_changed").order_by("pk")
+        assert [(event.data["before"], event.data["after"]) for event in changes] == [
+            ([], ["Shanghai", "VIP"]),
+            (["Shanghai", "VIP"], ["VIP", "wholesale"]),
+        ]
 
 
 def test_an_editor_without_change_permission_cannot_tag_a_member(brand, in_tenant):
