@@ -105,7 +105,9 @@ def lighthouse(url: str, chrome: str, headers: dict, name: str) -> dict:
             finished = subprocess.run(command, check=False, env={**os.environ, "CHROME_PATH": chrome})
             if finished.returncode == 0:
                 break
-            print(f"  Lighthouse failed (exit {finished.returncode}); {'again' if attempt < 2 else 'giving up'}")
+            print(
+                f"  Lighthouse failed (exit {finished.returncode}); {'again' if attempt < 2 else 'giving up'}"
+            )
         finished.check_returncode()
         REPORTS.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(output, REPORTS / f"{name}.json")

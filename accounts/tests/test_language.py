@@ -70,7 +70,10 @@ def test_after_log_in_and_after_saving_the_profile_the_portal_speaks_the_custome
     front = browser.get("/", HTTP_HOST="alpha.localhost", follow=True)
     assert front.redirect_chain == [("/zh-hans/", 302)]
     assert language_of(front.content.decode()) == "zh-hans"
-    assert language_of(browser.get("/account/profile/", HTTP_HOST="alpha.localhost").content.decode()) == "zh-hans"
+    assert (
+        language_of(browser.get("/account/profile/", HTTP_HOST="alpha.localhost").content.decode())
+        == "zh-hans"
+    )
 
     saved = browser.post(
         "/account/profile/",
