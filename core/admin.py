@@ -110,11 +110,105 @@ def short_error(text: str) -> str:
     return Truncator(text).chars(80) if text else ""
 
 
-class OutboxEventIndexView(generic.IndexView):
+# --- "Send again" for rows that failed (outbox events, notification deliveries) ---------------
+
+FAILED = "failed"
+
+
+class SendAgainButtonMixin:
+    """An index view's "Send again" item on each failed row, for staff who may change them."""
+
+    retry_url_name = None
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if instance.status == FAILED and self.user_has_permission("change"):
+            buttons.append(
+                MenuItem(
+                    _("Send again"),
+                    url=reverse(self.retry_url_name, args=(instance.pk,)),
+                    icon_name="resubmit",
+                    priority=15,
+                )
+            )
+        return buttons
+
+
+class SendAgainView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
+    """A failed row sent again: a GET asks, a POST does. Subclasses name the listing
+    (`index_label`), what a row is called (`subtitle`), the service that retries it (`send_again`,
+    which returns the success message) and the warning when the row has not failed."""
+
+    permission_required = "change"
+    header_icon = "resubmit"
+    index_url_name = None
+    index_label = ""
+    not_failed_message = ""
+
+    def get_queryset(self):
+        return self.model.objects.all()
+
+    @cached_property
+    def object(self):
+        # Read after the permission check: a refused user learns nothing, not even whether it exists.
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+    def get_page_title(self):
+        return _("Send again")
+
+    def get_page_subtitle(self):
+        return self.subtitle(self.object)
+
+    def subtitle(self, instance) -> str:
+        return str(instance)
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse(self.index_url_name), "label": self.index_label},
+            {"url": "", "label": self.get_page_title(), "sublabel": self.get_page_subtitle()},
+        ]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            object=self.object,
+            failed=self.object.status == FAILED,
+            index_url=reverse(self.index_url_name),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        if self.object.status != FAILED:
+            messages.warning(request, self.not_failed_message)
+        else:
+            messages.success(request, self.send_again(self.object, request.user))
+        return redirect(self.index_url_name)
+
+    def send_again(self, instance, user) -> str:
+        raise NotImplementedError
+
+
+class SendAgainViewSetMixin:
+    """A read-only viewset's retry/<pk>/ URL and its index view's buttons."""
+
+    send_again_view_class = None
+    kept_urls = (*ReadOnlyViewSetMixin.kept_urls, "retry")
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(retry_url_name=self.get_url_name("retry"), **kwargs)
+
+    @property
+    def retry_view(self):
+        return self.construct_view(self.send_again_view_class, index_url_name=self.get_url_name("index"))
+
+    def get_urlpatterns(self):
+        return [*super().get_urlpatterns(), path("retry/<int:pk>/", self.retry_view, name="retry")]
+
+
+class OutboxEventIndexView(SendAgainButtonMixin, generic.IndexView):
     # The list is for looking: `view`, not Wagtail's "any of add, change, delete or view".
     any_permission_required = ["view"]
     page_title = gettext_lazy("Event outbox")
-    retry_url_name = None
 
     @cached_property
     def kinds(self) -> dict:
@@ -147,65 +241,24 @@ class OutboxEventIndexView(generic.IndexView):
             DateColumn("created_at", label=gettext_lazy("Recorded"), sort_key="created_at"),
         ]
 
-    def get_list_more_buttons(self, instance):
-        buttons = super().get_list_more_buttons(instance)
-        if instance.status == OutboxEvent.Status.FAILED and self.user_has_permission("change"):
-            buttons.append(
-                MenuItem(
-                    _("Send again"),
-                    url=reverse(self.retry_url_name, args=(instance.pk,)),
-                    icon_name="resubmit",
-                    priority=15,
-                )
-            )
-        return buttons
 
-
-class RetryOutboxEventView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
-    """Send a failed event round again (core.outbox.retry_failed_event): a GET asks, a POST does."""
+class RetryOutboxEventView(SendAgainView):
+    """Send a failed event round again (core.outbox.retry_failed_event)."""
 
     model = OutboxEvent
-    permission_required = "change"
     template_name = "core/admin/outbox_retry.html"
-    header_icon = "resubmit"
-    index_url_name = None
+    index_label = gettext_lazy("Event outbox")
+    not_failed_message = gettext_lazy("That event has not failed: there is nothing to send again.")
 
-    @cached_property
-    def object(self):
-        # Read after the permission check: a refused user learns nothing, not even whether it exists.
-        return get_object_or_404(OutboxEvent, pk=self.kwargs["pk"])
+    def subtitle(self, instance) -> str:
+        return str(instance.kind_label)
 
-    def get_page_title(self):
-        return _("Send again")
-
-    def get_page_subtitle(self):
-        return str(self.object.kind_label)
-
-    def get_breadcrumbs_items(self):
-        return [
-            *self.breadcrumbs_items,
-            {"url": reverse(self.index_url_name), "label": _("Event outbox")},
-            {"url": "", "label": self.get_page_title(), "sublabel": self.get_page_subtitle()},
-        ]
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            object=self.object,
-            failed=self.object.status == OutboxEvent.Status.FAILED,
-            index_url=reverse(self.index_url_name),
-            **kwargs,
-        )
-
-    def post(self, request, *args, **kwargs):
-        if self.object.status != OutboxEvent.Status.FAILED:
-            messages.warning(request, _("That event has not failed: there is nothing to send again."))
-            return redirect(self.index_url_name)
-        event = outbox.retry_failed_event(self.object, acting_user=request.user)
-        messages.success(request, _("“%(kind)s” will be delivered again.") % {"kind": event.kind_label})
-        return redirect(self.index_url_name)
+    def send_again(self, instance, user) -> str:
+        event = outbox.retry_failed_event(instance, acting_user=user)
+        return _("“%(kind)s” will be delivered again.") % {"kind": event.kind_label}
 
 
-class OutboxEventViewSet(ReadOnlyViewSetMixin, ModelViewSet):
+class OutboxEventViewSet(SendAgainViewSetMixin, ReadOnlyViewSetMixin, ModelViewSet):
     """Settings → Event outbox: what the domains recorded and whether it was delivered."""
 
     model = OutboxEvent
@@ -218,17 +271,7 @@ class OutboxEventViewSet(ReadOnlyViewSetMixin, ModelViewSet):
     filterset_class = OutboxEventFilterSet
     search_fields = ["kind", "last_error"]
     inspect_view_fields_exclude = ["idempotency_key"]
-    kept_urls = (*ReadOnlyViewSetMixin.kept_urls, "retry")
-
-    def get_index_view_kwargs(self, **kwargs):
-        return super().get_index_view_kwargs(retry_url_name=self.get_url_name("retry"), **kwargs)
-
-    @property
-    def retry_view(self):
-        return self.construct_view(RetryOutboxEventView, index_url_name=self.get_url_name("index"))
-
-    def get_urlpatterns(self):
-        return [*super().get_urlpatterns(), path("retry/<int:pk>/", self.retry_view, name="retry")]
+    send_again_view_class = RetryOutboxEventView
 
     def get_permissions_to_register(self):
         return model_permissions(self.model, ["view", "change"])

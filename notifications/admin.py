@@ -17,7 +17,7 @@ same keys its recipients function gives, so wording that would fail when sent is
 """
 
 from django import forms
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import formats, timezone, translation
 from django.utils.functional import cached_property
@@ -31,16 +31,20 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem as AdminMenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList, Panel
-from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.sidebar import LinkMenuItem as LinkMenuItemComponent
 from wagtail.admin.ui.tables import Column, StatusTagColumn, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from core import registry
-from core.admin import ReadOnlyViewSetMixin, model_permissions
+from core.admin import (
+    ReadOnlyViewSetMixin,
+    SendAgainButtonMixin,
+    SendAgainView,
+    SendAgainViewSetMixin,
+    model_permissions,
+)
 from core.language import tenant_default_language
 from notifications import selectors, services
 from notifications.models import CHANNELS, Delivery, NotificationTemplate
@@ -233,10 +237,9 @@ class DeliveryFilterSet(WagtailFilterSet):
         fields = ["status", "channel"]
 
 
-class DeliveryIndexView(generic.IndexView):
+class DeliveryIndexView(SendAgainButtonMixin, generic.IndexView):
     any_permission_required = ["view"]  # the list is for looking; sending again needs "change"
     page_title = gettext_lazy("Deliveries")
-    retry_url_name = None
     default_ordering = "-pk"
 
     def get_base_queryset(self):
@@ -291,71 +294,30 @@ class DeliveryIndexView(generic.IndexView):
             ),
         ]
 
-    def get_list_more_buttons(self, instance):
-        buttons = super().get_list_more_buttons(instance)
-        if instance.status == Delivery.Status.FAILED and self.user_has_permission("change"):
-            buttons.append(
-                MenuItem(
-                    _("Send again"),
-                    url=reverse(self.retry_url_name, args=(instance.pk,)),
-                    icon_name="resubmit",
-                    priority=15,
-                )
-            )
-        return buttons
 
-
-class RetryDeliveryView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
-    """Send a failed delivery again (services.retry_failed_delivery): a GET asks, a POST does."""
+class RetryDeliveryView(SendAgainView):
+    """Send a failed delivery again (services.retry_failed_delivery)."""
 
     model = Delivery
-    permission_required = "change"
     template_name = "notifications/admin/delivery_retry.html"
-    header_icon = "resubmit"
-    index_url_name = None
+    index_label = gettext_lazy("Deliveries")
+    not_failed_message = gettext_lazy("That delivery has not failed: there is nothing to send again.")
 
-    @cached_property
-    def object(self):
-        # Read after the permission check: a refused user learns nothing, not even whether it exists.
-        return get_object_or_404(
-            Delivery.objects.select_related("notification__recipient"), pk=self.kwargs["pk"]
-        )
+    def get_queryset(self):
+        return Delivery.objects.select_related("notification__recipient")
 
-    def get_page_title(self):
-        return _("Send again")
+    def subtitle(self, instance) -> str:
+        return instance.notification.title
 
-    def get_page_subtitle(self):
-        return self.object.notification.title
-
-    def get_breadcrumbs_items(self):
-        return [
-            *self.breadcrumbs_items,
-            {"url": reverse(self.index_url_name), "label": _("Deliveries")},
-            {"url": "", "label": self.get_page_title(), "sublabel": self.get_page_subtitle()},
-        ]
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            object=self.object,
-            failed=self.object.status == Delivery.Status.FAILED,
-            index_url=reverse(self.index_url_name),
-            **kwargs,
-        )
-
-    def post(self, request, *args, **kwargs):
-        if self.object.status != Delivery.Status.FAILED:
-            messages.warning(request, _("That delivery has not failed: there is nothing to send again."))
-            return redirect(self.index_url_name)
-        services.retry_failed_delivery(self.object, acting_user=request.user)
-        messages.success(
-            request,
-            _("“%(title)s” will be sent again to %(address)s.")
-            % {"title": self.object.notification.title, "address": self.object.address},
-        )
-        return redirect(self.index_url_name)
+    def send_again(self, instance, user) -> str:
+        services.retry_failed_delivery(instance, acting_user=user)
+        return _("“%(title)s” will be sent again to %(address)s.") % {
+            "title": instance.notification.title,
+            "address": instance.address,
+        }
 
 
-class DeliveryViewSet(ReadOnlyViewSetMixin, ModelViewSet):
+class DeliveryViewSet(SendAgainViewSetMixin, ReadOnlyViewSetMixin, ModelViewSet):
     """Messages → Deliveries: each message on each channel, whether it went out, and why not."""
 
     model = Delivery
@@ -365,17 +327,7 @@ class DeliveryViewSet(ReadOnlyViewSetMixin, ModelViewSet):
     index_view_class = DeliveryIndexView
     filterset_class = DeliveryFilterSet
     search_fields = ["address", "last_error"]
-    kept_urls = (*ReadOnlyViewSetMixin.kept_urls, "retry")
-
-    def get_index_view_kwargs(self, **kwargs):
-        return super().get_index_view_kwargs(retry_url_name=self.get_url_name("retry"), **kwargs)
-
-    @property
-    def retry_view(self):
-        return self.construct_view(RetryDeliveryView, index_url_name=self.get_url_name("index"))
-
-    def get_urlpatterns(self):
-        return [*super().get_urlpatterns(), path("retry/<int:pk>/", self.retry_view, name="retry")]
+    send_again_view_class = RetryDeliveryView
 
     def get_permissions_to_register(self):
         return model_permissions(self.model, ["view", "change"])
