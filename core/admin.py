@@ -115,6 +115,24 @@ def short_error(text: str) -> str:
 FAILED = "failed"
 
 
+def failure_columns() -> list:
+    """Status (highlighted unless failed), attempts and the last error, for rows that can fail and be
+    sent again."""
+    return [
+        StatusTagColumn(
+            "status",
+            label=gettext_lazy("Status"),
+            accessor="get_status_display",
+            primary=lambda row: row.status != FAILED,
+            sort_key="status",
+        ),
+        Column("attempts", label=gettext_lazy("Attempts"), sort_key="attempts"),
+        Column(
+            "last_error", label=gettext_lazy("Last error"), accessor=lambda row: short_error(row.last_error)
+        ),
+    ]
+
+
 class SendAgainButtonMixin:
     """An index view's "Send again" item on each failed row, for staff who may change them."""
 
@@ -227,17 +245,7 @@ class OutboxEventIndexView(SendAgainButtonMixin, generic.IndexView):
                 sort_key="kind",
             ),
             Column("subject", label=gettext_lazy("Subject"), accessor=subject_text),
-            StatusTagColumn(
-                "status",
-                label=gettext_lazy("Status"),
-                accessor="get_status_display",
-                primary=lambda event: event.status != OutboxEvent.Status.FAILED,
-                sort_key="status",
-            ),
-            Column("attempts", label=gettext_lazy("Attempts"), sort_key="attempts"),
-            Column(
-                "last_error", label=gettext_lazy("Last error"), accessor=lambda e: short_error(e.last_error)
-            ),
+            *failure_columns(),
             DateColumn("created_at", label=gettext_lazy("Recorded"), sort_key="created_at"),
         ]
 

@@ -21,7 +21,6 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import formats, timezone, translation
 from django.utils.functional import cached_property
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
@@ -32,7 +31,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem as AdminMenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList, Panel
 from wagtail.admin.ui.sidebar import LinkMenuItem as LinkMenuItemComponent
-from wagtail.admin.ui.tables import Column, StatusTagColumn, TitleColumn
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
@@ -43,6 +42,7 @@ from core.admin import (
     SendAgainButtonMixin,
     SendAgainView,
     SendAgainViewSetMixin,
+    failure_columns,
     model_permissions,
 )
 from core.language import tenant_default_language
@@ -262,19 +262,7 @@ class DeliveryIndexView(SendAgainButtonMixin, generic.IndexView):
             ),
             Column("channel", label=gettext_lazy("Channel"), accessor="get_channel_display"),
             Column("address", label=gettext_lazy("Sent to")),
-            StatusTagColumn(
-                "status",
-                label=gettext_lazy("Status"),
-                accessor="get_status_display",
-                primary=lambda delivery: delivery.status != Delivery.Status.FAILED,
-                sort_key="status",
-            ),
-            Column("attempts", label=gettext_lazy("Attempts"), sort_key="attempts"),
-            Column(
-                "last_error",
-                label=gettext_lazy("Last error"),
-                accessor=lambda delivery: Truncator(delivery.last_error).chars(80),
-            ),
+            *failure_columns(),
             Column(
                 "created_at",
                 label=gettext_lazy("Written"),

@@ -12,46 +12,15 @@ from django.db import connection
 from django_tenants.utils import schema_context
 
 from conftest import committed_tenant
+from tests.celery_worker import celery_worker_on
 
 REDIS_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/9")
 
 
-def redis_reachable() -> bool:
-    import redis
-
-    try:
-        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError:
-        return False
-
-
 @pytest.fixture
 def celery_worker_on_redis():
-    if not redis_reachable():
-        if os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}:
-            pytest.fail(f"Redis is not reachable at {REDIS_URL}; CI must run the worker test.")
-        pytest.skip(f"Redis is not reachable at {REDIS_URL}")
-    from celery.contrib.testing.worker import start_worker
-
-    from config.celery import app
-
-    saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url", "result_backend")}
-    app.conf.update(task_always_eager=False, broker_url=REDIS_URL, result_backend=None)
-    forget_connections(app)
-    app.connection_for_write().default_channel.client.flushdb()  # nothing left from earlier runs
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            yield app
-    finally:
-        app.conf.update(saved)
-        forget_connections(app)
-
-
-def forget_connections(app):
-    """Connections and producers made before the broker changed would publish to the old one
-    (Celery keeps them per app; private attributes, as Celery's own after-fork hook resets them)."""
-    app._pool = None
-    app.amqp._producer_pool = None
+    with celery_worker_on(REDIS_URL) as app:
+        yield app
 
 
 def test_a_signed_up_customer_is_enrolled_by_the_worker(
