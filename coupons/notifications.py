@@ -7,30 +7,25 @@ from django.utils.translation import gettext_lazy as _
 
 from core.language import tenant_time_zone
 from core.registry import NotificationKind
-from members.models import Member
+from members.notifications import SAMPLE_MEMBER, tell_member
 
 # The keys _told gives every coupon kind's context.
-SAMPLE = {"coupon": "¥20 off your next visit", "code": "K7QM2X9PRT", "expires": dt.date(2030, 12, 31)}
+SAMPLE = {
+    "member": SAMPLE_MEMBER,
+    "coupon": "¥20 off your next visit",
+    "code": "K7QM2X9PRT",
+    "expires": dt.date(2030, 12, 31),
+}
 
 
 def _told(event) -> list:
-    member = Member.objects.select_related("user").filter(pk=event.subject_id).first()
-    if member is None or member.user is None:
-        return []
     # The brand's local date; written out in the customer's language when the message is rendered.
     expires = dt.datetime.fromisoformat(event.data["expires_at"]).astimezone(
         zoneinfo.ZoneInfo(tenant_time_zone())
     )
-    return [
-        (
-            member.user,
-            {
-                "coupon": event.data["name"],
-                "code": event.data["code"],
-                "expires": expires.date(),
-            },
-        )
-    ]
+    return tell_member(
+        event, {"coupon": event.data["name"], "code": event.data["code"], "expires": expires.date()}
+    )
 
 
 NOTIFICATION_KINDS = [

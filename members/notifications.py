@@ -16,12 +16,10 @@ from core.registry import NotificationKind
 from members.models import Member
 
 
-def _member(event):
-    return Member.objects.select_related("user").filter(pk=event.subject_id).first()
-
-
-def _told(event, context: dict) -> list:
-    member = _member(event)
+def tell_member(event, context: dict) -> list:
+    """The recipients of an event whose subject is a member: the member's user, with `context`
+    and the member's code (other domains' member events use it too)."""
+    member = Member.objects.select_related("user").filter(pk=event.subject_id).first()
     if member is None or member.user is None:
         return []
     return [(member.user, {"member": member.code, **context})]
@@ -29,7 +27,7 @@ def _told(event, context: dict) -> list:
 
 def points_changed(event):
     delta = event.data["delta"]
-    return _told(
+    return tell_member(
         event,
         {
             "earned": delta > 0,
@@ -42,7 +40,7 @@ def points_changed(event):
 
 def balance_changed(event):
     delta = event.data["delta"]
-    return _told(
+    return tell_member(
         event,
         {
             "added": delta > 0,
@@ -54,17 +52,17 @@ def balance_changed(event):
 
 
 def level_changed(event):
-    return _told(event, {"level": event.data["level"], "previous": event.data.get("previous") or ""})
+    return tell_member(event, {"level": event.data["level"], "previous": event.data.get("previous") or ""})
 
 
 def points_expiring(event):
-    return _told(
+    return tell_member(
         event, {"points": event.data["points"], "expires": dt.date.fromisoformat(event.data["expires_on"])}
     )
 
 
 def birthday(event):
-    return _told(event, {})
+    return tell_member(event, {})
 
 
 def data_exported(event):
