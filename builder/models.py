@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from grapple.models import GraphQLBoolean, GraphQLImage, GraphQLStreamfield
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
+from wagtail.search import index
 
 from builder.fields import PageBodyField
 from builder.fragments import body_html
@@ -30,6 +31,7 @@ class BasePortalPage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("body")]
     promote_panels = [*Page.promote_panels, FieldPanel("share_image")]
+    search_fields = [*Page.search_fields, index.SearchField("body")]
     graphql_fields = [GraphQLStreamfield("body"), GraphQLImage("share_image")]
 
     class Meta:

@@ -20,10 +20,12 @@ Two kinds of contribution (docs/architecture.md, "Adding a domain"):
   | `portal_customer_data` | `[CustomerData(name, export(user), erase(user)), ...]` | a customer's data export and erasure |
   | `portal_every_tick` | `{"name": work(), ...}` | the schedule tick (every few minutes) in each active tenant: retries due |
   | `portal_notification_kinds` | `[NotificationKind(...), ...]` | notifications: what customers and staff are told, and which event tells them |
+  | `portal_campaign_audiences` | `[CampaignAudience(...), ...]` | notifications: who a campaign can go to |
+  | `portal_search_types` | `[SearchType(...), ...]` | the portal's search box (knowledge.search): what it finds, grouped by type |
 
   Admin menus and viewsets use Wagtail's own `register_admin_viewset` / `register_admin_menu_item`,
-  root GraphQL queries grapple's `register_schema_query`, searchable types Wagtail search's
-  `search_fields` on the domain's models.
+  root GraphQL queries grapple's `register_schema_query`; a searchable type's model declares
+  Wagtail search's `search_fields` (indexed with Chinese segmented, core.search).
 """
 
 import sysconfig
@@ -244,3 +246,49 @@ def campaign_audiences() -> dict[str, CampaignAudience]:
             raise ImproperlyConfigured(f"Campaign audience {audience.key!r} is registered twice.")
         audiences[audience.key] = audience
     return audiences
+
+
+# --- Searchable types -----------------------------------------------------------------------
+# `portal_search_types` returns `[SearchType(...), ...]`: what the portal's one search box finds
+# (knowledge.search), without the search knowing the domains.
+SEARCH_TYPES = "portal_search_types"
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One search result as customers see it: `text` is plain text the snippet is cut from."""
+
+    title: str
+    url: str
+    text: str = ""
+    meta: str = ""
+
+
+@dataclass(frozen=True)
+class SearchType:
+    """A kind of thing customers find with the portal's search box.
+
+    - `searchable(user, locale)`: a queryset of a Wagtail-indexed model (`search_fields`) holding
+      only what this visitor may see in this language (live, in their audience ...);
+    - `hit(item)`: the item as a SearchHit;
+    - `filters(locale)`: optional `[(value, label), ...]` to narrow this type by (categories), and
+      `narrow(queryset, value)` applies one (an unknown value: an empty queryset).
+    """
+
+    key: str
+    label: str
+    searchable: Callable
+    hit: Callable
+    order: int = 100
+    filters: Callable | None = None
+    narrow: Callable | None = None
+
+
+def search_types() -> dict[str, SearchType]:
+    """Every registered searchable type by key, in `order`."""
+    types = {}
+    for search_type in sorted(_listed(SEARCH_TYPES), key=lambda search_type: search_type.order):
+        if search_type.key in types:
+            raise ImproperlyConfigured(f"Search type {search_type.key!r} is registered twice.")
+        types[search_type.key] = search_type
+    return types

@@ -64,6 +64,7 @@ TENANT_APPS = [
     "notifications",  # inbox, e-mail and provider messages to customers and staff, per tenant
     "members",  # loyalty: levels, points and stored-value ledgers
     "coupons",  # coupon templates, issued coupons, redemption
+    "knowledge",  # help centre articles, the portal's search box, search analytics
     "portals",  # no tables: the starter portals new tenants are built from, and the demo
 ]
 
@@ -307,7 +308,9 @@ WAGTAIL_SITE_NAME = "Portal"
 # Private pages and documents send visitors to the customers' log-in, not Wagtail's own form.
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail search on PostgreSQL in each tenant's schema, with Chinese text segmented (core.search).
+# English words are stemmed ("points" finds "point"); Chinese words pass through as they are.
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "core.search", "SEARCH_CONFIG": "english"}}
 # Pages exist per language (a tree per locale, linked by translation_key). A tenant's languages are
 # its Locale rows, chosen from these; page URLs carry a language prefix except in the tenant's
 # default language (core.language, builder.views).
@@ -334,7 +337,7 @@ PORTAL_FRAGMENT_CACHE_SECONDS = env_int("PORTAL_FRAGMENT_CACHE_SECONDS", 300)
 # --- GraphQL ------------------------------------------------------------------------------
 GRAPHENE = {"SCHEMA": "config.graphql.schema"}
 GRAPPLE = {
-    "APPS": ["builder", "themes"],
+    "APPS": ["builder", "themes", "knowledge"],
     "PAGE_SIZE": 20,
     "MAX_PAGE_SIZE": 100,
     "EXPOSE_GRAPHIQL": False,  # config.urls_tenants mounts GraphiQL itself, only when DEBUG

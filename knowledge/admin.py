@@ -1,0 +1,1 @@
+"""The help centre in the brand admin (filled in below)."""

@@ -1,0 +1,1 @@
+"""The help centre in GraphQL (filled in below)."""

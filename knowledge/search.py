@@ -1,0 +1,167 @@
+"""The portal's one search box: every searchable type the installed domains register
+(core.registry.search_types), searched with Wagtail search in the tenant's schema (core.search),
+results grouped by type with a highlighted snippet, and each search logged for the analytics."""
+
+import re
+from dataclasses import dataclass, field
+
+from django.core import signing
+from django.db import connection
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from wagtail.models import Locale
+from wagtail.search.backends import get_search_backend
+
+from core import registry
+from core.search import query_words
+from knowledge.models import FormVisit, SearchLog, SearchSource
+
+MAX_QUERY_LENGTH = 200
+SNIPPET_LENGTH = 160
+SUMMARY_HITS = 5  # per type, when the results show every type
+
+
+@dataclass(frozen=True)
+class Result:
+    type: str
+    title: str
+    url: str
+    snippet: SafeString
+    meta: str = ""
+
+
+@dataclass
+class ResultGroup:
+    key: str
+    label: str
+    total: int
+    results: list[Result]
+    filters: list = field(default_factory=list)
+
+
+@dataclass
+class SearchResults:
+    query: str
+    groups: list[ResultGroup]
+    log_token: str = ""
+
+    @property
+    def total(self) -> int:
+        return sum(group.total for group in self.groups)
+
+
+def clean_query(text) -> str:
+    """The query as searched and logged: spaces collapsed, at most MAX_QUERY_LENGTH characters."""
+    return " ".join(str(text or "").split())[:MAX_QUERY_LENGTH].strip()
+
+
+def locale_id_for(language: str) -> int | None:
+    return Locale.objects.filter(language_code=language).values_list("id", flat=True).first()
+
+
+def search(
+    query: str,
+    *,
+    user,
+    locale_id,
+    types=None,
+    narrow: str = "",
+    first: int = SUMMARY_HITS,
+    after: int = 0,
+) -> SearchResults:
+    """Results for `query` of the registered `types` (all of them when None), each group the
+    `first` results after the `after` first, with the group's total; two queries per type. A query
+    with no words to search for (empty, only punctuation) finds nothing and runs no query."""
+    query = clean_query(query)
+    words = query_words(query)
+    groups = []
+    if not words:
+        return SearchResults(query, groups)
+    backend = get_search_backend()
+    for search_type in registry.search_types().values():
+        if types is not None and search_type.key not in types:
+            continue
+        searchable = search_type.searchable(user, locale_id)
+        if narrow and search_type.narrow is not None:
+            searchable = search_type.narrow(searchable, narrow)
+        found = backend.search(" ".join(words), searchable, operator="or")
+        total = found.count()
+        hits = [search_type.hit(item) for item in found[after : after + first]] if total > after else []
+        groups.append(
+            ResultGroup(
+                search_type.key,
+                str(search_type.label),
+                total,
+                [Result(search_type.key, hit.title, hit.url, highlight(hit.text, words), hit.meta) for hit in hits],
+                search_type.filters(locale_id) if search_type.filters else [],
+            )
+        )
+    return SearchResults(query, groups)
+
+
+def highlight(text: str, words: list[str]) -> SafeString:
+    """A stretch of `text` around the first word found, escaped, with the words marked."""
+    text = " ".join((text or "").split())
+    patterns = [re.escape(stem) for stem in {_stem(word) for word in words} if stem]
+    if not text:
+        return mark_safe("")
+    if not patterns:
+        return mark_safe(escape(text[:SNIPPET_LENGTH]))
+    finder = re.compile("|".join(sorted(patterns, key=len, reverse=True)), re.IGNORECASE)
+    first = finder.search(text)
+    start = max(0, (first.start() if first else 0) - SNIPPET_LENGTH // 3)
+    stretch = text[start : start + SNIPPET_LENGTH]
+    marked, position = [], 0
+    for match in finder.finditer(stretch):
+        marked.append(escape(stretch[position : match.start()]))
+        marked.append(f"<mark>{escape(match.group())}</mark>")
+        position = match.end()
+    marked.append(escape(stretch[position:]))
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if start + SNIPPET_LENGTH < len(text) else ""
+    return mark_safe(prefix + "".join(marked) + suffix)
+
+
+def _stem(word: str) -> str:
+    """Enough of an English word to find its other forms (points → point); Chinese words as they are."""
+    if word.isascii() and len(word) > 4:
+        return word[: max(4, len(word) - 2)]
+    return word
+
+
+# --- Analytics --------------------------------------------------------------------------------
+
+
+def _signer():
+    # The schema is in the salt: a token made on one tenant's site means nothing on another's.
+    return signing.Signer(salt=f"knowledge.search-log:{connection.schema_name}")
+
+
+def log_search(results: SearchResults, *, language: str, source: str = SearchSource.SEARCH) -> str:
+    """Record the search; returns a token that result links carry to record the click."""
+    log = SearchLog.objects.create(
+        query=results.query.lower(), results=results.total, language=language, source=source
+    )
+    return _signer().sign(str(log.pk))
+
+
+def record_click(token: str, url: str) -> bool:
+    """The first result opened from a logged search (later ones do not change it)."""
+    try:
+        pk = int(_signer().unsign(token))
+    except (signing.BadSignature, ValueError):
+        return False
+    return bool(
+        SearchLog.objects.filter(pk=pk, clicked_at__isnull=True).update(
+            clicked_url=url[:500], clicked_at=timezone.now()
+        )
+    )
+
+
+def form_visit_suggested(key) -> None:
+    FormVisit.objects.update_or_create(key=key, defaults={"suggested": True})
+
+
+def form_visit_opened_article(key) -> None:
+    FormVisit.objects.filter(key=key, article_opened_at__isnull=True).update(article_opened_at=timezone.now())

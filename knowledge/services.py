@@ -1,0 +1,58 @@
+"""Every write of the help centre: votes, reads, questions."""
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from knowledge.models import ArticlePage, ArticleView, FormVisit, HelpfulVote, Question
+from notifications.services import notify_staff
+
+QUESTION_PERMISSION = "knowledge.view_question"
+
+
+def vote_helpful(article: ArticlePage, *, visitor: str, helpful: bool, comment: str = "") -> HelpfulVote:
+    """One visitor's answer to "Was this helpful?": the first answer counts, answering again
+    changes it (and keeps an earlier comment unless a new one is given)."""
+    now = timezone.now()
+    vote, created = HelpfulVote.objects.get_or_create(
+        article=article,
+        visitor=visitor,
+        defaults={"helpful": helpful, "comment": comment, "created_at": now, "updated_at": now},
+    )
+    if not created:
+        vote.helpful = helpful
+        vote.comment = comment or vote.comment
+        vote.updated_at = now
+        vote.save(update_fields=["helpful", "comment", "updated_at"])
+    return vote
+
+
+def record_view(article_id: int) -> None:
+    """One more read of the article today (one statement; concurrent reads all count)."""
+    table = ArticleView._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (article_id, day, views) VALUES (%s, %s, 1) "
+            "ON CONFLICT (article_id, day) DO UPDATE SET views = "
+            f"{table}.views + 1",
+            [article_id, timezone.localdate()],
+        )
+
+
+@transaction.atomic
+def ask_question(*, message: str, user=None, name: str = "", email: str = "", page_url: str = "", visit=None) -> Question:
+    """A customer's question for the brand's staff, who are told in their admin inbox."""
+    if user is not None and user.is_authenticated:
+        name = name or user.get_full_name() or ""
+        email = email or user.email
+    else:
+        user = None
+    question = Question.objects.create(user=user, name=name, email=email, message=message, page_url=page_url)
+    if visit is not None:
+        FormVisit.objects.update_or_create(key=visit, defaults={"message_sent_at": question.created_at})
+    notify_staff(
+        "knowledge.question",
+        {"name": name or email, "email": email, "message": message, "question_id": question.pk},
+        idempotency_key=f"knowledge-question:{question.pk}",
+        permission=QUESTION_PERMISSION,
+    )
+    return question

@@ -1,0 +1,76 @@
+"""How the knowledge base plugs into the platform (core.registry): what the search box finds, what
+staff are told, and the admin."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.models import Page
+
+from core import registry
+from knowledge import admin  # noqa: F401 - the admin's views and menu register their own hooks
+from knowledge import selectors
+from knowledge.graphql import schema  # noqa: F401 - registers the help centre's GraphQL queries
+from knowledge.models import ArticlePage, KnowledgeCategoryPage, KnowledgeIndexPage
+
+
+def _article_hit(article: ArticlePage) -> registry.SearchHit:
+    return registry.SearchHit(
+        article.title, article.url, f"{article.summary} {article.body_text()}", article.updated_date()
+    )
+
+
+def _articles(user, locale_id):
+    return selectors.readable_articles(user, locale_id).public()
+
+
+def _article_categories(locale_id) -> list[tuple[str, str]]:
+    """The help centre's top categories (home page 2, help centre 3, its categories 4 deep)."""
+    categories = KnowledgeCategoryPage.objects.live().filter(depth=4, locale_id=locale_id).order_by("path")
+    return [(str(pk), title) for pk, title in categories.values_list("pk", "title")]
+
+
+def _in_category(articles, value: str):
+    category = KnowledgeCategoryPage.objects.filter(pk=int(value) if value.isdigit() else None).first()
+    if category is None:
+        return articles.none()
+    return articles.filter(path__startswith=category.path)
+
+
+def _pages(user, locale_id):
+    pages = Page.objects.live().public().filter(depth__gt=1).not_type(
+        ArticlePage, KnowledgeCategoryPage, KnowledgeIndexPage
+    )
+    if locale_id is not None:
+        pages = pages.filter(locale_id=locale_id)
+    return pages.specific()
+
+
+def _page_hit(page) -> registry.SearchHit:
+    describe = getattr(page, "meta_description", None)
+    return registry.SearchHit(page.title, page.url, describe() if describe else page.search_description)
+
+
+@hooks.register(registry.SEARCH_TYPES)
+def search_types():
+    return [
+        registry.SearchType(
+            "articles", _("Help articles"), _articles, _article_hit, order=10,
+            filters=_article_categories, narrow=_in_category,
+        ),
+        registry.SearchType("pages", _("Pages"), _pages, _page_hit, order=90),
+    ]
+
+
+@hooks.register(registry.NOTIFICATION_KINDS)
+def notification_kinds():
+    return [
+        registry.NotificationKind(
+            key="knowledge.question",
+            label=_("Question from a customer (staff)"),
+            audience="staff",
+            channels=("inbox", "email"),
+            url="/admin/knowledge/questions/",
+            sample={"name": "Wang Fang", "email": "wang@example.com", "message": "Can I use points in store?"},
+            title={"en": "New question from {{ name }}", "zh-hans": "新的顾客提问：{{ name }}"},
+            body={"en": "{{ message }}\n\nReply to {{ email }}.", "zh-hans": "{{ message }}\n\n回复邮箱：{{ email }}"},
+        )
+    ]
