@@ -78,7 +78,11 @@ ARTICLE_BLOCKS = [
     (
         "steps",
         blocks.ListBlock(
-            StepBlock(), min_num=1, max_num=30, label=_("Steps"), icon="list-ol",
+            StepBlock(),
+            min_num=1,
+            max_num=30,
+            label=_("Steps"),
+            icon="list-ol",
             template="knowledge/article_blocks/steps.html",
         ),
     ),

@@ -4,8 +4,10 @@ language like every portal page), what customers searched for, and how they rate
 import datetime
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.db import models
 from django.db.models import Q
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
@@ -29,12 +31,23 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from knowledge.article_blocks import ARTICLE_BLOCKS
+from members.selectors import member_for
 
 
 class Audience(models.TextChoices):
     EVERYONE = "everyone", _("everyone")
     MEMBERS = "members", _("logged-in members")
     LEVELS = "levels", _("members of some levels")
+
+
+def member_level_id(user) -> int | None:
+    """The level of `user`'s membership (None: no member, or no level); read once per user object."""
+    if user is None or not user.is_authenticated:
+        return None
+    if not hasattr(user, "_knowledge_level_id"):
+        member = member_for(user)
+        user._knowledge_level_id = member.level_id if member is not None else None
+    return user._knowledge_level_id
 
 
 class KnowledgePage(Page):
@@ -75,15 +88,6 @@ class KnowledgeIndexPage(KnowledgePage):
     def description_text(self) -> str:
         return self.intro
 
-    def get_context(self, request, *args, **kwargs):
-        from knowledge import selectors  # selectors read these models
-
-        context = super().get_context(request, *args, **kwargs)
-        context["categories"] = selectors.categories_of(self)
-        context["popular"] = selectors.popular_articles(self.locale_id, limit=6)
-        context["recent"] = selectors.recent_articles(self.locale_id, limit=6)
-        return context
-
 
 class KnowledgeCategoryPage(KnowledgePage):
     """A category of articles, or a sub-category of one (two levels at most)."""
@@ -107,24 +111,16 @@ class KnowledgeCategoryPage(KnowledgePage):
         if not super().can_create_at(parent):
             return False
         specific = parent.specific_class
-        return not (
-            specific is cls and isinstance(parent.get_parent().specific, KnowledgeCategoryPage)
-        )
+        return not (specific is cls and isinstance(parent.get_parent().specific, KnowledgeCategoryPage))
 
     def description_text(self) -> str:
         return self.description
 
-    def get_context(self, request, *args, **kwargs):
-        from knowledge import selectors
-
-        context = super().get_context(request, *args, **kwargs)
-        context["subcategories"] = selectors.subcategories(self)
-        context["articles"] = selectors.articles_in(self, getattr(request, "user", None))
-        return context
-
 
 class ArticleTag(TaggedItemBase):
-    content_object = ParentalKey("knowledge.ArticlePage", on_delete=models.CASCADE, related_name="tagged_items")
+    content_object = ParentalKey(
+        "knowledge.ArticlePage", on_delete=models.CASCADE, related_name="tagged_items"
+    )
 
 
 class ArticlePageForm(WagtailAdminPageForm):
@@ -139,7 +135,12 @@ class ArticlePage(KnowledgePage):
     """One help article: a summary, a body of text, steps, pictures, videos and callouts, and who
     may read it. Drafts, revisions, scheduled publishing and workflows are Wagtail's."""
 
-    summary = models.TextField(_("summary"), max_length=300, blank=True, help_text=_("One or two sentences, shown in lists and search results."))
+    summary = models.TextField(
+        _("summary"),
+        max_length=300,
+        blank=True,
+        help_text=_("One or two sentences, shown in lists and search results."),
+    )
     body = StreamField(ARTICLE_BLOCKS, blank=True, verbose_name=_("article"))
     tags = ClusterTaggableManager(through=ArticleTag, blank=True, verbose_name=_("tags"))
     updated_on = models.DateField(
@@ -151,7 +152,9 @@ class ArticlePage(KnowledgePage):
     featured = models.BooleanField(
         _("featured"), default=False, help_text=_("Shown first among the help centre's popular articles.")
     )
-    audience = models.CharField(_("who may read it"), max_length=10, choices=Audience.choices, default=Audience.EVERYONE)
+    audience = models.CharField(
+        _("who may read it"), max_length=10, choices=Audience.choices, default=Audience.EVERYONE
+    )
     levels = ParentalManyToManyField(
         "members.MemberLevel",
         blank=True,
@@ -168,7 +171,8 @@ class ArticlePage(KnowledgePage):
         FieldPanel("summary"),
         FieldPanel("body"),
         MultiFieldPanel(
-            [FieldPanel("tags"), FieldPanel("updated_on"), FieldPanel("featured")], heading=_("About the article")
+            [FieldPanel("tags"), FieldPanel("updated_on"), FieldPanel("featured")],
+            heading=_("About the article"),
         ),
         MultiFieldPanel([FieldPanel("audience"), FieldPanel("levels")], heading=_("Who may read it")),
         InlinePanel("related_articles", label=_("Related articles"), max_num=6),
@@ -200,16 +204,20 @@ class ArticlePage(KnowledgePage):
         return " ".join(tag.name for tag in self.tags.all())
 
     def category_names(self) -> str:
-        return " ".join(
-            ancestor.title for ancestor in self.get_ancestors().type(KnowledgeCategoryPage)
-        )
+        return " ".join(ancestor.title for ancestor in self.get_ancestors().type(KnowledgeCategoryPage))
 
     def body_text(self) -> str:
         """The article's words as plain text (for snippets and descriptions)."""
-        return " ".join(" ".join(strip_tags(text) for text in self.body.stream_block.get_searchable_content(self.body)).split())
+        return " ".join(
+            " ".join(
+                strip_tags(text) for text in self.body.stream_block.get_searchable_content(self.body)
+            ).split()
+        )
 
     def updated_date(self) -> str:
-        day = self.updated_on or (timezone.localdate(self.last_published_at) if self.last_published_at else None)
+        day = self.updated_on or (
+            timezone.localdate(self.last_published_at) if self.last_published_at else None
+        )
         return day.isoformat() if day else ""
 
     def readable_by(self, user) -> bool:
@@ -220,32 +228,43 @@ class ArticlePage(KnowledgePage):
             return False
         if user.is_staff or user.is_superuser or self.audience == Audience.MEMBERS:
             return True
-        from knowledge.selectors import member_level_id  # the members domain, read once per request
-
         level_id = member_level_id(user)
         return level_id is not None and self.levels.filter(pk=level_id).exists()
 
     def serve(self, request, *args, **kwargs):
         if not self.readable_by(request.user):
-            from knowledge.views import not_in_audience
-
-            return not_in_audience(request, self)
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            levels = list(self.levels.values_list("name", flat=True))
+            return render(
+                request, "knowledge/not_in_audience.html", {"page": self, "levels": levels}, status=403
+            )
         return super().serve(request, *args, **kwargs)
 
-    def get_context(self, request, *args, **kwargs):
-        from knowledge import selectors
 
-        context = super().get_context(request, *args, **kwargs)
-        context["breadcrumbs"] = selectors.breadcrumbs(self)
-        context["contents"] = selectors.table_of_contents(self)
-        context["related"] = selectors.related_articles(self, request.user)
-        context["still_need_help"] = selectors.contact_channels(request)
-        return context
+def audience_filter(user) -> Q:
+    """Articles `user` (maybe anonymous or None) may read; staff read them all."""
+    if user is None or not user.is_authenticated:
+        return Q(audience=Audience.EVERYONE)
+    if user.is_staff or user.is_superuser:
+        return Q()
+    allowed = Q(audience__in=[Audience.EVERYONE, Audience.MEMBERS])
+    level_id = member_level_id(user)
+    if level_id is not None:
+        allowed |= Q(
+            audience=Audience.LEVELS,
+            pk__in=ArticlePage.levels.through.objects.filter(memberlevel_id=level_id).values(
+                "articlepage_id"
+            ),
+        )
+    return allowed
 
 
 class RelatedArticle(Orderable):
     page = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="related_articles")
-    article = models.ForeignKey(ArticlePage, on_delete=models.CASCADE, related_name="+", verbose_name=_("article"))
+    article = models.ForeignKey(
+        ArticlePage, on_delete=models.CASCADE, related_name="+", verbose_name=_("article")
+    )
 
     panels = [PageChooserPanel("article", "knowledge.ArticlePage")]
     graphql_fields = [GraphQLPage("article")]
@@ -285,6 +304,9 @@ class ArticleView(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["article", "day"], name="article_view_day_once")]
 
+    def __str__(self):
+        return f"{self.article_id} {self.day}: {self.views}"
+
 
 class SearchSource(models.TextChoices):
     SEARCH = "search", _("search box")
@@ -313,7 +335,9 @@ class Question(models.Model):
     """A question a customer sent through the help centre's question form."""
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     name = models.CharField(_("name"), max_length=100, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     message = models.TextField(_("question"), max_length=4000)
@@ -336,6 +360,9 @@ class FormVisit(models.Model):
     suggested = models.BooleanField(default=False)
     article_opened_at = models.DateTimeField(null=True, blank=True)
     message_sent_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return str(self.key)
 
 
 DEFLECTION_SETTLES_AFTER = datetime.timedelta(minutes=30)

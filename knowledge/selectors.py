@@ -8,36 +8,16 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from wagtail.models import Page
 
-from knowledge.models import ArticlePage, Audience, HelpCentreSettings, KnowledgeCategoryPage, KnowledgeIndexPage
-from members.selectors import member_for
+from knowledge.models import (
+    ArticlePage,
+    Audience,
+    HelpCentreSettings,
+    KnowledgeCategoryPage,
+    KnowledgeIndexPage,
+    audience_filter,
+)
 
 POPULAR_DAYS = 30
-
-
-def member_level_id(user) -> int | None:
-    """The level of `user`'s membership (None: no member, or no level); read once per user object."""
-    if user is None or not user.is_authenticated:
-        return None
-    if not hasattr(user, "_knowledge_level_id"):
-        member = member_for(user)
-        user._knowledge_level_id = member.level_id if member is not None else None
-    return user._knowledge_level_id
-
-
-def audience_filter(user) -> Q:
-    """Articles `user` (maybe anonymous or None) may read."""
-    if user is None or not user.is_authenticated:
-        return Q(audience=Audience.EVERYONE)
-    if user.is_staff or user.is_superuser:
-        return Q()
-    allowed = Q(audience__in=[Audience.EVERYONE, Audience.MEMBERS])
-    level_id = member_level_id(user)
-    if level_id is not None:
-        allowed |= Q(
-            audience=Audience.LEVELS,
-            pk__in=ArticlePage.levels.through.objects.filter(memberlevel_id=level_id).values("articlepage_id"),
-        )
-    return allowed
 
 
 def readable_articles(user, locale_id=None):
@@ -91,9 +71,7 @@ def subcategories(category: KnowledgeCategoryPage) -> list[CategoryCard]:
 def articles_in(category: Page, user):
     """Articles in `category` and its sub-categories that `user` may read, in tree order."""
     return list(
-        readable_articles(user, category.locale_id)
-        .filter(path__startswith=category.path)
-        .order_by("path")
+        readable_articles(user, category.locale_id).filter(path__startswith=category.path).order_by("path")
     )
 
 

@@ -39,7 +39,9 @@ def record_view(article_id: int) -> None:
 
 
 @transaction.atomic
-def ask_question(*, message: str, user=None, name: str = "", email: str = "", page_url: str = "", visit=None) -> Question:
+def ask_question(
+    *, message: str, user=None, name: str = "", email: str = "", page_url: str = "", visit=None
+) -> Question:
     """A customer's question for the brand's staff, who are told in their admin inbox."""
     if user is not None and user.is_authenticated:
         name = name or user.get_full_name() or ""

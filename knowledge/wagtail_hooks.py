@@ -6,8 +6,10 @@ from wagtail import hooks
 from wagtail.models import Page
 
 from core import registry
-from knowledge import admin  # noqa: F401 - the admin's views and menu register their own hooks
-from knowledge import selectors
+from knowledge import (
+    admin,  # noqa: F401 - the admin's views and menu register their own hooks
+    selectors,
+)
 from knowledge.graphql import schema  # noqa: F401 - registers the help centre's GraphQL queries
 from knowledge.models import ArticlePage, KnowledgeCategoryPage, KnowledgeIndexPage
 
@@ -36,8 +38,11 @@ def _in_category(articles, value: str):
 
 
 def _pages(user, locale_id):
-    pages = Page.objects.live().public().filter(depth__gt=1).not_type(
-        ArticlePage, KnowledgeCategoryPage, KnowledgeIndexPage
+    pages = (
+        Page.objects.live()
+        .public()
+        .filter(depth__gt=1)
+        .not_type(ArticlePage, KnowledgeCategoryPage, KnowledgeIndexPage)
     )
     if locale_id is not None:
         pages = pages.filter(locale_id=locale_id)
@@ -53,8 +58,13 @@ def _page_hit(page) -> registry.SearchHit:
 def search_types():
     return [
         registry.SearchType(
-            "articles", _("Help articles"), _articles, _article_hit, order=10,
-            filters=_article_categories, narrow=_in_category,
+            "articles",
+            _("Help articles"),
+            _articles,
+            _article_hit,
+            order=10,
+            filters=_article_categories,
+            narrow=_in_category,
         ),
         registry.SearchType("pages", _("Pages"), _pages, _page_hit, order=90),
     ]
@@ -69,8 +79,15 @@ def notification_kinds():
             audience="staff",
             channels=("inbox", "email"),
             url="/admin/knowledge/questions/",
-            sample={"name": "Wang Fang", "email": "wang@example.com", "message": "Can I use points in store?"},
+            sample={
+                "name": "Wang Fang",
+                "email": "wang@example.com",
+                "message": "Can I use points in store?",
+            },
             title={"en": "New question from {{ name }}", "zh-hans": "新的顾客提问：{{ name }}"},
-            body={"en": "{{ message }}\n\nReply to {{ email }}.", "zh-hans": "{{ message }}\n\n回复邮箱：{{ email }}"},
+            body={
+                "en": "{{ message }}\n\nReply to {{ email }}.",
+                "zh-hans": "{{ message }}\n\n回复邮箱：{{ email }}",
+            },
         )
     ]

@@ -10,14 +10,18 @@ def publish(page):
     return page
 
 
-def add_help_centre(home: HomePage | None = None, *, title="Help centre", slug="help") -> KnowledgeIndexPage:
+def add_help_centre(home: HomePage | None = None, *, title="Help centre", slug="support") -> KnowledgeIndexPage:
     home = home or HomePage.objects.get(slug="home")
-    return publish(home.add_child(instance=KnowledgeIndexPage(title=title, slug=slug, locale_id=home.locale_id)))
+    return publish(
+        home.add_child(instance=KnowledgeIndexPage(title=title, slug=slug, locale_id=home.locale_id))
+    )
 
 
 def add_category(parent, title: str, *, slug: str = "", description: str = "") -> KnowledgeCategoryPage:
     category = KnowledgeCategoryPage(
-        title=title, slug=slug or f"c{parent.numchild + 1}-{parent.pk}", description=description,
+        title=title,
+        slug=slug or f"c{parent.numchild + 1}-{parent.pk}",
+        description=description,
         locale_id=parent.locale_id,
     )
     return publish(parent.add_child(instance=category))
