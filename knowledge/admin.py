@@ -460,6 +460,7 @@ class SearchAnalyticsView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Tem
             days=days,
             first_day=day_text(report.period.first_day),
             last_day=day_text(report.period.last_day),
+            time_zone=str(report.period.zone),
             not_helpful_votes_url=f"{reverse(self.votes_url_name)}?helpful=no" if may_see_votes else "",
             settles_after_minutes=int(DEFLECTION_SETTLES_AFTER.total_seconds() // 60),
             **kwargs,

@@ -289,6 +289,7 @@ def test_days_are_the_brands_days_not_utc(brand, in_tenant):
     assert counted[(today() - datetime.timedelta(days=6)).isoformat()] == "160"
     assert totals(html)["searches"] == "2"
     assert table_rows(html, "content-gaps") == [["first day", "1", day_label(6)]]
+    assert f"From {day_label(6)} to {day_label(0)}, in the brand's time zone (Asia/Shanghai)." in html
 
 
 def test_articles_found_not_helpful_most_first_with_their_latest_comments(brand, articles, in_tenant):
