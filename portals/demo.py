@@ -18,6 +18,7 @@ from coupons.services import issue_coupon, save_coupon_template
 from members import services as loyalty
 from members.models import LedgerSource, Member
 from members.services import create_member_level
+from portals.demo_help_centre import seed_demo_help_centre
 from portals.starter_portals import button, link, translation_key
 from tenants import services
 
@@ -28,6 +29,7 @@ DEMO_TENANTS = [
         "name": "Lumen Coffee 流明咖啡",
         "domain": "lumen.localhost",
         "template": "member-mall",
+        "help_centre": "lumen",
         "admin_email": "admin@lumen.example",
         "admin_password": "lumen-demo",
         "default_language": "zh-hans",
@@ -39,6 +41,7 @@ DEMO_TENANTS = [
         "name": "Harbor Home Services",
         "domain": "harbor.localhost",
         "template": "service-desk",
+        "help_centre": "harbor",
         "admin_email": "admin@harbor.example",
         "admin_password": "harbor-demo",
         "default_language": "en",
@@ -71,6 +74,7 @@ def create_demo_tenant(demo, *, agency) -> services.ProvisionedTenant:
         seed_demo_members(demo)
         seed_demo_coupons(demo)
         seed_demo_pages(demo["template"])
+        seed_demo_help_centre(demo["help_centre"], phone=demo["contact_phone"], email=demo["contact_email"])
     return result
 
 
