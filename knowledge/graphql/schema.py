@@ -4,7 +4,7 @@
 Everything answers for the visitor who asks (the session's or the bearer token's customer, or
 nobody) in the request's language: drafts never, and articles only to their audience
 (knowledge.models.audience_filter, ArticlePage.readable_by). Each field costs a fixed number of
-queries however many results it returns (knowledge/tests/test_graphql.py pins them).
+queries however many results it returns (knowledge/tests/test_graphql.py compares 2 and 12).
 """
 
 import base64
