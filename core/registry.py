@@ -22,6 +22,7 @@ Two kinds of contribution (docs/architecture.md, "Adding a domain"):
   | `portal_notification_kinds` | `[NotificationKind(...), ...]` | notifications: what customers and staff are told, and which event tells them |
   | `portal_campaign_audiences` | `[CampaignAudience(...), ...]` | notifications: who a campaign can go to |
   | `portal_search_types` | `[SearchType(...), ...]` | the portal's search box (knowledge.search): what it finds, grouped by type |
+  | `portal_private_page_paths` | `[path, ...]`: tree paths of live pages only some visitors may read (a members-only article) | GraphQL leaves them out for everyone, like view-restricted pages |
 
   Admin menus and viewsets use Wagtail's own `register_admin_viewset` / `register_admin_menu_item`,
   root GraphQL queries grapple's `register_schema_query`; a searchable type's model declares
@@ -50,6 +51,7 @@ ACCOUNT_SECTIONS = "portal_account_sections"
 CUSTOMER_DATA = "portal_customer_data"
 NOTIFICATION_KINDS = "portal_notification_kinds"
 EVERY_TICK = "portal_every_tick"
+PRIVATE_PAGE_PATHS = "portal_private_page_paths"
 
 
 def app_blocks() -> list[tuple]:
@@ -145,6 +147,11 @@ def account_sections() -> list:
 
 def customer_data() -> list:
     return _listed(CUSTOMER_DATA)
+
+
+def private_page_paths() -> list[str]:
+    """Tree paths of pages the domains say only some visitors may read (each hook: one query)."""
+    return [path for contribute in hooks.get_hooks(PRIVATE_PAGE_PATHS) for path in contribute()]
 
 
 def every_tick() -> dict[str, Callable]:

@@ -65,8 +65,8 @@ class SegmentingIndexer(wagtail_postgres.ObjectIndexer):
 
 
 # Wagtail's PostgresIndex.add_items builds `ObjectIndexer(obj, backend)` by its module-level name.
-# tests/test_search_backend.py proves Chinese is indexed through this one, so an upgrade that
-# changes the name fails there.
+# knowledge/tests/test_search.py proves Chinese is indexed through this one (an upgrade that
+# renames it fails there).
 wagtail_postgres.ObjectIndexer = SegmentingIndexer
 
 

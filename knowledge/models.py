@@ -214,7 +214,8 @@ class ArticlePage(KnowledgePage):
             ).split()
         )
 
-    def updated_date(self) -> str:
+    def updated_date(self, info=None, **kwargs) -> str:
+        """The article's date as YYYY-MM-DD (grapple passes `info`)."""
         day = self.updated_on or (
             timezone.localdate(self.last_published_at) if self.last_published_at else None
         )

@@ -106,7 +106,12 @@ def search(
 def highlight(text: str, words: list[str]) -> SafeString:
     """A stretch of `text` around the first word found, escaped, with the words marked."""
     text = " ".join((text or "").split())
-    patterns = [re.escape(stem) for stem in {_stem(word) for word in words} if stem]
+    # An English stem takes the rest of its word with it (poin → points); Chinese words stand alone.
+    patterns = [
+        re.escape(stem) + (r"\w*" if stem.isascii() else "")
+        for stem in {_stem(word) for word in words}
+        if stem
+    ]
     if not text or not patterns:
         return escape(text[:SNIPPET_LENGTH])
     finder = re.compile("|".join(sorted(patterns, key=len, reverse=True)), re.IGNORECASE)

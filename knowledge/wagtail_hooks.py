@@ -2,6 +2,7 @@
 staff are told, and the admin."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.models import Page
 
@@ -11,7 +12,7 @@ from knowledge import (
     selectors,
 )
 from knowledge.graphql import schema  # noqa: F401 - registers the help centre's GraphQL queries
-from knowledge.models import ArticlePage, KnowledgeCategoryPage, KnowledgeIndexPage
+from knowledge.models import ArticlePage, Audience, KnowledgeCategoryPage, KnowledgeIndexPage
 
 
 def _article_hit(article: ArticlePage) -> registry.SearchHit:
@@ -66,8 +67,17 @@ def search_types():
             filters=_article_categories,
             narrow=_in_category,
         ),
-        registry.SearchType("pages", _("Pages"), _pages, _page_hit, order=90),
+        registry.SearchType(
+            "pages", pgettext_lazy("search result type", "Pages"), _pages, _page_hit, order=90
+        ),
     ]
+
+
+@hooks.register(registry.PRIVATE_PAGE_PATHS)
+def members_only_articles():
+    """Articles for members or some levels: page fields of the API leave them out (kbArticle and
+    search answer per viewer)."""
+    return ArticlePage.objects.live().exclude(audience=Audience.EVERYONE).values_list("path", flat=True)
 
 
 @hooks.register(registry.NOTIFICATION_KINDS)

@@ -23,6 +23,8 @@ from wagtail.contrib.settings.registry import registry as settings_registry
 from wagtail.models import Site
 
 from core.models import JobRun
+from knowledge.models import HelpfulVote, Question
+from knowledge.tests.factories import add_article, add_help_centre
 from coupons import services as coupon_services
 from coupons.tests.factories import CouponTemplateFactory
 from members.tests.factories import MemberFactory, MemberLevelFactory
@@ -154,6 +156,10 @@ def brand(make_tenant, in_tenant):
         points = {"earned": True, "points": 5, "balance": 5, "reason": "Visit"}
         notification_services.notify(member.user, "points.changed", points, idempotency_key="perm-1")
         NotificationTemplate.objects.create(kind="points.changed", language="en", title="+1", body="!")
+        centre = add_help_centre()
+        article = add_article(centre, "How points work", "One point per yuan.")
+        HelpfulVote.objects.create(article=article, visitor="visitor:x", helpful=False, comment="More please")
+        Question.objects.create(email="mei@example.com", message="Do points expire?")
         make_editor()
         site = Site.objects.get(is_default_site=True)
         samples = {Site: site.pk}

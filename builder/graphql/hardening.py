@@ -56,7 +56,10 @@ def harden_schema(schema: Schema) -> Schema:
         if not isinstance(type_, GraphQLObjectType) or type_.name.startswith("__"):
             continue
         for field in type_.fields.values():
-            if returns_pages(field, interface, types):
+            # A domain's own field may answer per viewer (its resolver says `checks_viewer = True`:
+            # knowledge's kbArticle gives a members-only article to members); every other field
+            # returning pages leaves out what is not live and public to everyone.
+            if returns_pages(field, interface, types) and not getattr(field.resolve, "checks_viewer", False):
                 field.resolve = only_visible_pages(field.resolve or default_field_resolver)
 
     image = graphql_schema.get_type(get_image_type()._meta.name)

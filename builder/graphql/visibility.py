@@ -7,7 +7,9 @@ private page, to anyone. The schema hardening (builder.graphql.hardening) passes
 type is a page through `only_visible_pages`, so a relation added later is covered too.
 
 Pages with any view restriction (login, groups, password) are left out for every viewer, as
-`page` and `pages` already do: the API has no password form and no per-viewer answers.
+`page` and `pages` already do: the API has no password form and no per-viewer answers. So are the
+pages a domain keeps to some visitors (a help article for members only); the domain's own fields
+answer per viewer (`kbArticle`).
 
 Page types also expose Wagtail's editorial columns; those that describe drafts or the editing
 workflow, or count unpublished children, are removed from the schema (DRAFT_FIELDS).
@@ -19,6 +21,8 @@ from collections.abc import Iterable
 
 from django.db.models import Q
 from wagtail.models import Page, PageViewRestriction
+
+from core import registry
 
 # draftTitle is the title of the latest draft; the others say when a draft was saved, whether one
 # exists, who is editing or what is scheduled, and numchild counts unpublished children too.
@@ -36,11 +40,16 @@ DRAFT_FIELDS = (
 
 
 def restricted_paths(info) -> tuple[str, ...]:
-    """Tree paths of pages with a view restriction (it covers their descendants), one query a request."""
+    """Tree paths of pages with a view restriction (it covers their descendants), and of pages the
+    domains keep to some visitors (core.registry.private_page_paths: a members-only help article);
+    one query a request, plus one per domain that keeps pages."""
     request = info.context
     paths = getattr(request, "_graphql_restricted_paths", None)
     if paths is None:
-        paths = tuple(PageViewRestriction.objects.values_list("page__path", flat=True))
+        paths = (
+            *PageViewRestriction.objects.values_list("page__path", flat=True),
+            *registry.private_page_paths(),
+        )
         try:
             request._graphql_restricted_paths = paths
         except AttributeError:  # no request object to keep it on

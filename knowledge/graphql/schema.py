@@ -233,7 +233,8 @@ def article_at(request, path: str) -> ArticlePage | None:
     )
     if home_path is None:
         return None
-    return ArticlePage.objects.live().filter(url_path=f"{home_path}{'/'.join(components)}/").first()
+    # public(): no view restriction (log-in, groups, password) on the article or above it.
+    return ArticlePage.objects.live().public().filter(url_path=f"{home_path}{'/'.join(components)}/").first()
 
 
 def resolve_kb_article(root, info, path):
@@ -242,6 +243,11 @@ def resolve_kb_article(root, info, path):
     if article is None or not article.readable_by(getattr(request, "user", None)):
         return None
     return article
+
+
+# The schema's page visibility (builder.graphql.hardening) would leave out a members-only article
+# for everyone; this field checks the article's audience for the viewer itself.
+resolve_kb_article.checks_viewer = True
 
 
 class KnowledgeQuery:

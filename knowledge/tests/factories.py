@@ -10,7 +10,9 @@ def publish(page):
     return page
 
 
-def add_help_centre(home: HomePage | None = None, *, title="Help centre", slug="support") -> KnowledgeIndexPage:
+def add_help_centre(
+    home: HomePage | None = None, *, title="Help centre", slug="support"
+) -> KnowledgeIndexPage:
     home = home or HomePage.objects.get(slug="home")
     return publish(
         home.add_child(instance=KnowledgeIndexPage(title=title, slug=slug, locale_id=home.locale_id))

@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from wagtail.models import PageViewRestriction
 
 from accounts import tokens
 from builder.models import HomePage
@@ -379,6 +380,38 @@ def test_restricted_articles_only_for_their_audience(lumen, in_tenant):
     assert (read(Client(), members), read(Client(), gold_only)) == (None, None)
     assert (read(silver, members)["title"], read(silver, gold_only)) == ("Members lounge", None)
     assert (read(gold, members)["title"], read(gold, gold_only)["title"]) == ("Members lounge", "Gold lounge")
+
+
+def test_page_fields_never_return_an_article_kept_to_some_visitors(lumen, in_tenant):
+    """grapple's own page fields answer the same for everyone: members-only and level articles
+    stay out of them, even for their audience (kbArticle answers per viewer)."""
+    query = """{
+      pages(locale: "en", contentType: "knowledge.ArticlePage", limit: 50) { title }
+      members: page(urlPath: "/help-centre/orders/members-lounge/", inSite: true, locale: "en") { title }
+      orders: page(urlPath: "/help-centre/orders/", inSite: true, locale: "en") {
+        children { title }
+        descendants { title }
+      }
+    }"""
+    public = ["Points rules", "When points expire", "Returns", "Cash back policy"]
+    for client in (Client(), member_client(lumen, in_tenant, "Gold")):
+        status, body = gql(client, query)
+        assert (status, body.get("errors")) == (200, None), body
+        data = body["data"]
+        assert sorted(page["title"] for page in data["pages"]) == sorted(public)
+        assert data["members"] is None
+        assert [page["title"] for page in data["orders"]["children"]] == ["Returns", "Cash back policy"]
+        assert [page["title"] for page in data["orders"]["descendants"]] == ["Returns", "Cash back policy"]
+
+
+def test_an_article_under_a_view_restriction_is_null_even_for_its_audience(lumen, in_tenant):
+    with in_tenant(lumen):
+        orders = KnowledgeCategoryPage.objects.get(slug="orders", locale__language_code="en")
+        PageViewRestriction.objects.create(page=orders, restriction_type=PageViewRestriction.LOGIN)
+    gold = member_client(lumen, in_tenant, "Gold")
+    assert read(gold, "/en/help-centre/orders/members-lounge/") is None
+    assert read(gold, "/en/help-centre/orders/returns/") is None
+    assert read(gold, "/en/help-centre/points/points-rules/")["title"] == "Points rules"
 
 
 def test_another_tenants_article_is_never_returned(lumen, bravo, client):

@@ -18,7 +18,9 @@ def lumen(make_tenant, in_tenant):
     with in_tenant(tenant):
         centre = add_help_centre(HomePage.objects.get(slug="home"))
         points = add_category(centre, "积分与等级", slug="points")
-        add_article(points, "积分使用规则", "会员在门店消费可以抵扣积分，每 100 积分抵 1 元。", slug="points-rules")
+        add_article(
+            points, "积分使用规则", "会员在门店消费可以抵扣积分，每 100 积分抵 1 元。", slug="points-rules"
+        )
         add_article(points, "会员等级说明", "等级越高，获得的积分越多。", slug="levels")
         paying = add_category(centre, "Paying", slug="paying")
         add_article(paying, "Coupons in store", "Show the coupon code at the till.", slug="coupons")
@@ -84,7 +86,9 @@ def test_other_pages_of_the_portal_are_found_too(lumen, in_tenant):
     with in_tenant(lumen):
         home = HomePage.objects.get(slug="home")
         page = home.add_child(
-            instance=StandardPage(title="门店地址", slug="stores", body=[("rich_text", {"text": "<p>静安店在南京西路</p>"})])
+            instance=StandardPage(
+                title="门店地址", slug="stores", body=[("rich_text", {"text": "<p>静安店在南京西路</p>"})]
+            )
         )
         page.save_revision().publish()
     assert find(lumen, in_tenant, "南京西路") == {"articles": [], "pages": ["门店地址"]}
@@ -123,11 +127,18 @@ def test_a_result_opened_is_recorded_once_and_only_local_addresses_are_followed(
     with in_tenant(lumen):
         log = SearchLog.objects.get()
         token = search._signer().sign(str(log.pk))
-    response = client.get("/search/go/", {"log": token, "to": "/support/paying/coupons/"}, HTTP_HOST="lumen.localhost")
+    response = client.get(
+        "/search/go/", {"log": token, "to": "/support/paying/coupons/"}, HTTP_HOST="lumen.localhost"
+    )
     assert (response.status_code, response["Location"]) == (302, "/support/paying/coupons/")
     client.get("/search/go/", {"log": token, "to": "/support/paying/pay/"}, HTTP_HOST="lumen.localhost")
-    assert client.get("/search/go/", {"to": "https://evil.example/"}, HTTP_HOST="lumen.localhost").status_code == 400
-    assert client.get("/search/go/", {"to": "//evil.example/"}, HTTP_HOST="lumen.localhost").status_code == 400
+    assert (
+        client.get("/search/go/", {"to": "https://evil.example/"}, HTTP_HOST="lumen.localhost").status_code
+        == 400
+    )
+    assert (
+        client.get("/search/go/", {"to": "//evil.example/"}, HTTP_HOST="lumen.localhost").status_code == 400
+    )
     with in_tenant(lumen):
         log.refresh_from_db()
     assert log.clicked_url == "/support/paying/coupons/"
@@ -140,7 +151,9 @@ def test_a_zero_result_search_is_logged_with_no_results(lumen, in_tenant):
 
 
 def test_suggestions_while_typing(lumen):
-    response = Client().get("/search/suggest/", {"q": "积分", "types": "articles"}, HTTP_HOST="lumen.localhost")
+    response = Client().get(
+        "/search/suggest/", {"q": "积分", "types": "articles"}, HTTP_HOST="lumen.localhost"
+    )
     data = response.json()
     assert data["query"] == "积分"
     assert [item["title"] for item in data["suggestions"]] == ["积分使用规则", "会员等级说明"]
