@@ -23,10 +23,10 @@ from wagtail.contrib.settings.registry import registry as settings_registry
 from wagtail.models import Site
 
 from core.models import JobRun
-from knowledge.models import HelpfulVote, Question
-from knowledge.tests.factories import add_article, add_help_centre
 from coupons import services as coupon_services
 from coupons.tests.factories import CouponTemplateFactory
+from knowledge.models import HelpfulVote, Question
+from knowledge.tests.factories import add_article, add_help_centre
 from members.tests.factories import MemberFactory, MemberLevelFactory
 from notifications import services as notification_services
 from notifications.models import NotificationTemplate
