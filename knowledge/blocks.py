@@ -59,7 +59,7 @@ class CategoryGridBlock(BaseBlock):
 
     class Meta:
         icon = "folder-open-inverse"
-        template = "knowledge/blocks/category_grid.html"
+        template = "knowledge/blocks/help_categories.html"
         label = _("Help categories")
         description = _("The help centre's categories")
         preview_value = {"heading": "帮助分类 · Help topics"}
@@ -97,7 +97,7 @@ class ArticleListBlock(BaseBlock):
 
     class Meta:
         icon = "list-ul"
-        template = "knowledge/blocks/article_list.html"
+        template = "knowledge/blocks/help_articles.html"
         label = _("Help articles")
         description = _("Popular, recent or chosen help articles")
         preview_value = {"heading": "常见问题 · Popular questions", "show": "popular", "count": 5}
@@ -130,6 +130,7 @@ class ArticleTeaserBlock(BaseBlock):
         template = "knowledge/blocks/article_teaser.html"
         label = _("Article teaser")
         description = _("One help article's summary and link")
+        preview_value = {"link_text": "阅读全文 · Read the article"}
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
@@ -154,6 +155,7 @@ class ArticleFAQBlock(BaseBlock):
         template = "knowledge/blocks/article_faq.html"
         label = _("FAQ from articles")
         description = _("Questions answered by help articles")
+        preview_value = {"heading": "常见问题 · Questions", "articles": []}
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
