@@ -23,7 +23,9 @@ def help_centre(live_tenant, django_db_blocker):
     with django_db_blocker.unblock(), schema_context(live_tenant.provisioned.tenant.schema_name):
         home = HomePage.objects.get(slug="home")
         points = add_category(add_help_centre(home), "Points", slug="points")
-        add_article(points, "How points work", "Every yuan earns one point; 100 points take ¥1 off.", slug="rules")
+        add_article(
+            points, "How points work", "Every yuan earns one point; 100 points take ¥1 off.", slug="rules"
+        )
         contact = StandardPage.objects.child_of(home).get(slug="contact")
         contact.body.append(("question_form", {"heading": "Ask us", "intro": ""}))
         publish(contact)
@@ -63,5 +65,9 @@ def test_a_customer_is_offered_the_answer_while_typing_and_searches_the_portal(
 
     with django_db_blocker.unblock(), schema_context(help_centre.provisioned.tenant.schema_name):
         visit = FormVisit.objects.get()
-        assert (visit.suggested, visit.article_opened_at is not None, visit.message_sent_at) == (True, True, None)
+        assert (visit.suggested, visit.article_opened_at is not None, visit.message_sent_at) == (
+            True,
+            True,
+            None,
+        )
         assert list(SearchLog.objects.values_list("query", "results")) == [("yuan", 1)]
