@@ -1,9 +1,12 @@
 """Every write of the help centre: votes, reads, questions."""
 
+import datetime
+import uuid
+
 from django.db import connection, transaction
 from django.utils import timezone
 
-from knowledge.models import ArticlePage, ArticleView, FormVisit, HelpfulVote, Question
+from knowledge.models import ArticlePage, ArticleView, FormVisit, HelpfulVote, Question, SearchLog
 from notifications.services import notify_staff
 
 QUESTION_PERMISSION = "knowledge.view_question"
@@ -58,3 +61,38 @@ def ask_question(
         permission=QUESTION_PERMISSION,
     )
     return question
+
+
+SEARCH_LOG_DAYS = 400  # a year of analytics, compared with the same month a year earlier
+
+
+def forget_old_searches(*, today) -> dict:
+    """Search log rows and question-form visits older than SEARCH_LOG_DAYS go (a daily job)."""
+    since = timezone.make_aware(datetime.datetime.combine(today, datetime.time())) - datetime.timedelta(
+        days=SEARCH_LOG_DAYS
+    )
+    searches, _ = SearchLog.objects.filter(searched_at__lt=since).delete()
+    visits, _ = FormVisit.objects.filter(started_at__lt=since).delete()
+    return {"searches": searches, "form_visits": visits}
+
+
+def export_customer_help(user) -> dict:
+    """A customer's questions and "Was this helpful?" answers, for their data download."""
+    return {
+        "questions": list(
+            Question.objects.filter(user=user).values("created_at", "name", "email", "message", "page_url")
+        ),
+        "helpful_votes": list(
+            HelpfulVote.objects.filter(visitor=f"user:{user.pk}").values(
+                "article__title", "helpful", "comment", "created_at"
+            )
+        ),
+    }
+
+
+@transaction.atomic
+def erase_customer_help(user) -> None:
+    """Questions lose who asked them (the brand keeps the words it answered); votes are kept as
+    anonymous answers, their comments removed."""
+    Question.objects.filter(user=user).update(user=None, name="", email="")
+    HelpfulVote.objects.filter(visitor=f"user:{user.pk}").update(visitor=f"erased:{uuid.uuid4()}", comment="")

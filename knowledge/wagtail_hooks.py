@@ -1,15 +1,19 @@
 """How the knowledge base plugs into the platform (core.registry): what the search box finds, what
 staff are told, and the admin."""
 
+import datetime as dt
+
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.models import Page
 
 from core import registry
+from core.jobs import ScheduledJob
 from knowledge import (
     admin,  # noqa: F401 - the admin's views and menu register their own hooks
     selectors,
+    services,
 )
 from knowledge.graphql import schema  # noqa: F401 - registers the help centre's GraphQL queries
 from knowledge.models import ArticlePage, Audience, KnowledgeCategoryPage, KnowledgeIndexPage
@@ -78,6 +82,23 @@ def members_only_articles():
     """Articles for members or some levels: page fields of the API leave them out (kbArticle and
     search answer per viewer)."""
     return ArticlePage.objects.live().exclude(audience=Audience.EVERYONE).values_list("path", flat=True)
+
+
+@hooks.register(registry.SCHEDULED_JOBS)
+def scheduled_jobs():
+    return [
+        ScheduledJob(
+            "knowledge.forget-old-searches",
+            services.forget_old_searches,
+            at=dt.time(3, 0),
+            description=_("Deletes search log rows and question-form visits older than 400 days"),
+        )
+    ]
+
+
+@hooks.register(registry.CUSTOMER_DATA)
+def customer_data():
+    return [registry.CustomerData("help_centre", services.export_customer_help, services.erase_customer_help)]
 
 
 @hooks.register(registry.NOTIFICATION_KINDS)

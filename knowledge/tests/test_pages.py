@@ -342,3 +342,77 @@ def test_help_centre_blocks_show_only_articles_anyone_may_read(brand, in_tenant)
         html.count('<a class="button button-secondary" href="/support/points/rules/">Read the article</a>')
         == 1
     )
+
+
+# --- Keeping and forgetting -----------------------------------------------------------------
+
+
+def test_a_customers_questions_and_votes_are_in_their_download_and_anonymised_on_deletion(brand, in_tenant):
+    from accounts.services import export_customer_data
+
+    pk = article_id(brand, in_tenant)
+    with in_tenant(brand):
+        user = MemberFactory(user__email="mei@example.com").user
+    client = Client()
+    with in_tenant(brand):
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    vote(client, pk, "no", "Too short")
+    client.post("/help-centre/ask/", {"message": "Do points expire?"}, **HOST)
+    with in_tenant(brand):
+        part = export_customer_data(user)["help_centre"]
+        assert [question["message"] for question in part["questions"]] == ["Do points expire?"]
+        assert part["questions"][0]["email"] == "mei@example.com"
+        assert [
+            (vote["article__title"], vote["helpful"], vote["comment"]) for vote in part["helpful_votes"]
+        ] == [("How points work", False, "Too short")]
+        from knowledge.services import erase_customer_help
+
+        erase_customer_help(user)
+        question = Question.objects.get()
+        assert (question.user, question.name, question.email, question.message) == (
+            None,
+            "",
+            "",
+            "Do points expire?",
+        )
+        vote_row = HelpfulVote.objects.get()
+        assert (vote_row.visitor.startswith("erased:"), vote_row.helpful, vote_row.comment) == (
+            True,
+            False,
+            "",
+        )
+
+
+def test_search_logs_and_form_visits_older_than_400_days_are_forgotten(brand, in_tenant):
+    from knowledge.models import SearchLog
+    from knowledge.services import forget_old_searches
+
+    today = timezone.localdate()
+    with in_tenant(brand):
+        old = timezone.now() - dt.timedelta(days=401)
+        SearchLog.objects.create(query="old", results=0, searched_at=old)
+        SearchLog.objects.create(
+            query="recent", results=1, searched_at=timezone.now() - dt.timedelta(days=399)
+        )
+        FormVisit.objects.create(key=uuid.uuid4(), started_at=old)
+        assert forget_old_searches(today=today) == {"searches": 1, "form_visits": 1}
+        assert list(SearchLog.objects.values_list("query", flat=True)) == ["recent"]
+
+
+def test_the_search_page_costs_the_same_queries_however_many_results(brand, in_tenant):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert get("/search/?q=points").status_code == 200
+        return len(captured)
+
+    get("/search/?q=points")  # warm the per-process caches (site, locales)
+    before = queries()
+    with in_tenant(brand):
+        points = HomePage.objects.get(slug="home").get_descendants().get(slug="points")
+        for number in range(6):
+            add_article(points, f"Points news {number}", "points", slug=f"news-{number}")
+        home = HomePage.objects.get(slug="home")
+        for number in range(3):
+            publish(home.add_child(instance=StandardPage(title=f"Points page {number}", slug=f"pp-{number}")))
+    get("/search/?q=points")
+    assert queries() == before
