@@ -1,7 +1,7 @@
 """The demo brands' help centres (development only): categories and articles from
 portals/knowledge_demo.py in each language's tree, the search box and popular articles on the home
-page, the question form on the contact page, and "Still need help?" pointing at the brand's phone,
-e-mail and contact page."""
+page, and "Still need help?" pointing at the brand's phone, e-mail and contact page (the starter
+portal's, with its question form)."""
 
 from builder.models import HomePage, Navigation, StandardPage
 from knowledge.models import ArticlePage, HelpCentreSettings, KnowledgeCategoryPage, KnowledgeIndexPage
@@ -14,16 +14,12 @@ HELP_CENTRE_WORDS = {
         "intro": "搜索答案，或按主题浏览。",
         "search": "有什么可以帮您？",
         "popular": "大家都在看",
-        "ask": "没找到答案？向我们提问",
-        "ask_intro": "写下您的问题，我们会尽快通过邮件回复。",
     },
     "en": {
         "title": "Help centre",
         "intro": "Search for an answer, or browse by topic.",
         "search": "How can we help?",
         "popular": "Popular questions",
-        "ask": "Didn't find it? Ask us",
-        "ask_intro": "Write your question and we will answer by e-mail soon.",
     },
 }
 
@@ -36,10 +32,7 @@ def seed_demo_help_centre(brand: str, *, phone: str, email: str) -> None:
         language = home.locale.language_code
         centre = _add_help_centre(home, content, language)
         _link_from_home_page(home, centre, language)
-        contact = StandardPage.objects.child_of(home).filter(slug="contact").first()
-        if contact is not None:
-            _add_question_form(contact, language)
-            contact_page = contact_page or contact
+        contact_page = contact_page or StandardPage.objects.child_of(home).filter(slug="contact").first()
     HelpCentreSettings.objects.update_or_create(
         site=HomePage.objects.get(slug="home").get_site(),
         defaults={"phone": phone, "email": email, "contact_page": contact_page},
@@ -121,9 +114,3 @@ def _link_from_home_page(home: HomePage, centre: KnowledgeIndexPage, language: s
     home.body.insert(1, ("search_box", {"heading": words["search"], "placeholder": ""}))
     home.body.insert(2, ("help_articles", {"heading": words["popular"], "show": "popular", "count": 5}))
     home.save_revision().publish()
-
-
-def _add_question_form(contact: StandardPage, language: str) -> None:
-    words = HELP_CENTRE_WORDS[language]
-    contact.body.append(("question_form", {"heading": words["ask"], "intro": words["ask_intro"]}))
-    contact.save_revision().publish()

@@ -75,6 +75,8 @@ CONTACT_WORDS = {
         "phone_placeholder": "[Your customer-service phone]",
         "email_placeholder": "[Your customer-service e-mail]",
         "website": "Visit our website",
+        "ask": "Ask us a question",
+        "ask_intro": "Write your question and we will answer by e-mail.",
     },
     "zh-hans": {
         "customer_service": "客户服务",
@@ -83,8 +85,14 @@ CONTACT_WORDS = {
         "phone_placeholder": "[您的客服电话]",
         "email_placeholder": "[您的客服邮箱]",
         "website": "访问官网",
+        "ask": "向我们提问",
+        "ask_intro": "写下您的问题，我们会通过邮件回复。",
     },
 }
+
+
+# The portal's search box (knowledge), with its own placeholder in the page's language.
+SEARCH_BOX = ("search_box", {"heading": "", "placeholder": ""})
 
 
 def link(page=None, url="", text=""):
@@ -258,6 +266,7 @@ def build_member_mall(brand: Brand, images: dict) -> "StarterPortal":
         words["help"],
         "help",
         [
+            SEARCH_BOX,
             (
                 "faq",
                 faq(
@@ -425,6 +434,7 @@ def build_service_desk(brand: Brand, images: dict) -> "StarterPortal":
         words["help"],
         "help",
         [
+            SEARCH_BOX,
             (
                 "faq",
                 faq(
@@ -502,12 +512,15 @@ def build_service_desk(brand: Brand, images: dict) -> "StarterPortal":
 
 
 def _add_contact_page(home, brand: Brand, title: str, pictures: dict):
-    """Contact us: the brand's phone and e-mail (or placeholders), its website when given, and a
-    gallery of the starter pictures."""
+    """Contact us: the brand's phone and e-mail (or placeholders), its website when given, a
+    question form, and a gallery of the starter pictures."""
     website = website_links(brand)
-    body = contact_blocks(brand, brand.words(CONTACT_WORDS)["customer_service"])
+    words = brand.words(CONTACT_WORDS)
+    body = contact_blocks(brand, words["customer_service"])
     if website:
         body.append(("buttons", {"heading": "", "buttons": [{**website[0], "style": "secondary"}]}))
+    # Questions reach the brand's staff in their admin (knowledge); matching articles are offered first.
+    body.append(("question_form", {"heading": words["ask"], "intro": words["ask_intro"]}))
     body.append(("gallery", pictures))
     return _add_page(home, StandardPage, title, "contact", body)
 

@@ -421,10 +421,18 @@ def test_every_field_that_returns_a_page_checks_it_is_live_and_public():
         "MenuItemBlock.page",
         "PageChooserBlock.page",
     } <= set(page_fields)
+    # A domain's field may check the viewer itself instead (knowledge's kbArticle: the article's
+    # audience, live and view restrictions, knowledge/tests/test_graphql.py).
     unchecked = [
-        name for name, field in page_fields.items() if not getattr(field.resolve, "only_visible_pages", False)
+        name
+        for name, field in page_fields.items()
+        if not getattr(field.resolve, "only_visible_pages", False)
+        and not getattr(field.resolve, "checks_viewer", False)
     ]
     assert unchecked == []
+    assert [
+        name for name, field in page_fields.items() if getattr(field.resolve, "checks_viewer", False)
+    ] == ["Query.kbArticle"]
 
 
 # --- 3. Malformed requests --------------------------------------------------------------------
