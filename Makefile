@@ -40,6 +40,7 @@ bench: setup ## Run the benchmarks and write bench/results/*.json
 	$(PY) bench/ledger.py
 	$(PY) bench/lighthouse.py
 	$(PY) bench/campaign.py
+	$(PY) bench/search.py
 
 lint: install ## ruff check and format check
 	$(VENV)/bin/ruff check .
