@@ -279,7 +279,10 @@ class SearchType:
       only what this visitor may see in this language (live, in their audience ...);
     - `hit(item)`: the item as a SearchHit;
     - `filters(locale)`: optional `[(value, label), ...]` to narrow this type by (categories), and
-      `narrow(queryset, value)` applies one (an unknown value: an empty queryset).
+      `narrow(queryset, value)` applies one (an unknown value: an empty queryset);
+    - `content_types()`: optional, the ids of the indexed models whose entries the search reads
+      (default: the queryset's model and its subclasses; "pages" leaves out the types other
+      search types own, so their matches are not ranked twice).
     """
 
     key: str
@@ -289,6 +292,7 @@ class SearchType:
     order: int = 100
     filters: Callable | None = None
     narrow: Callable | None = None
+    content_types: Callable | None = None
 
 
 def search_types() -> dict[str, SearchType]:

@@ -3,7 +3,9 @@
 results grouped by type with a highlighted snippet, and each search logged for the analytics."""
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property, partial
 
 from django.core import signing
 from django.db import connection
@@ -11,10 +13,9 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from wagtail.models import Locale
-from wagtail.search.backends import get_search_backend
 
 from core import registry
-from core.search import query_words
+from core.search import best_matches, query_words
 from knowledge.models import FormVisit, SearchLog, SearchSource
 
 MAX_QUERY_LENGTH = 200
@@ -37,7 +38,12 @@ class ResultGroup:
     label: str
     total: int
     results: list[Result]
-    filters: list = field(default_factory=list)
+    filter_choices: Callable[[], list] | None = None
+
+    @cached_property
+    def filters(self) -> list:
+        """What this type can be narrowed by (read only when shown: one query)."""
+        return self.filter_choices() if self.filter_choices else []
 
 
 @dataclass
@@ -71,23 +77,26 @@ def search(
     after: int = 0,
 ) -> SearchResults:
     """Results for `query` of the registered `types` (all of them when None), each group the
-    `first` results after the `after` first, with the group's total; two queries per type. A query
+    `first` results after the `after` first, with the group's total; two queries per type (the
+    ranked keys with the total, then those items; a page type's specific rows add one). A query
     with no words to search for (empty, only punctuation) finds nothing and runs no query."""
     query = clean_query(query)
     words = query_words(query)
     groups = []
     if not words:
         return SearchResults(query, groups)
-    backend = get_search_backend()
     for search_type in registry.search_types().values():
         if types is not None and search_type.key not in types:
             continue
         searchable = search_type.searchable(user, locale_id)
         if narrow and search_type.narrow is not None:
             searchable = search_type.narrow(searchable, narrow)
-        found = backend.search(" ".join(words), searchable, operator="or")
-        total = found.count()
-        hits = [search_type.hit(item) for item in found[after : after + first]] if total > after else []
+        content_types = search_type.content_types() if search_type.content_types else None
+        keys, total = best_matches(
+            searchable, words, start=after, stop=after + first, content_types=content_types
+        )
+        items = {item.pk: item for item in searchable.filter(pk__in=keys)} if keys else {}
+        hits = [search_type.hit(items[key]) for key in keys if key in items]
         groups.append(
             ResultGroup(
                 search_type.key,
@@ -97,7 +106,7 @@ def search(
                     Result(search_type.key, hit.title, hit.url, highlight(hit.text, words), hit.meta)
                     for hit in hits
                 ],
-                search_type.filters(locale_id) if search_type.filters else [],
+                partial(search_type.filters, locale_id) if search_type.filters else None,
             )
         )
     return SearchResults(query, groups)

@@ -3,8 +3,10 @@ staff are told, and the admin."""
 
 import datetime as dt
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from modelsearch.utils import get_descendants_content_types_pks
 from wagtail import hooks
 from wagtail.models import Page
 
@@ -54,6 +56,15 @@ def _pages(user, locale_id):
     return pages.specific()
 
 
+def _page_content_types() -> list[int]:
+    """Every page type's index entries but the help centre's (articles are their own type)."""
+    own = {
+        ContentType.objects.get_for_model(model).pk
+        for model in (ArticlePage, KnowledgeCategoryPage, KnowledgeIndexPage)
+    }
+    return [pk for pk in get_descendants_content_types_pks(Page) if pk not in own]
+
+
 def _page_hit(page) -> registry.SearchHit:
     describe = getattr(page, "meta_description", None)
     return registry.SearchHit(page.title, page.url, describe() if describe else page.search_description)
@@ -72,7 +83,12 @@ def search_types():
             narrow=_in_category,
         ),
         registry.SearchType(
-            "pages", pgettext_lazy("search result type", "Pages"), _pages, _page_hit, order=90
+            "pages",
+            pgettext_lazy("search result type", "Pages"),
+            _pages,
+            _page_hit,
+            order=90,
+            content_types=_page_content_types,
         ),
     ]
 

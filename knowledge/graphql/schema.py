@@ -13,6 +13,7 @@ from urllib.parse import unquote
 import graphene
 from django.conf import settings
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject
 from grapple.registry import registry
 from wagtail import hooks
 from wagtail.models import Page, Site
@@ -163,7 +164,7 @@ def resolve_search(
                 "results": group.results,
                 "end_cursor": cursor_for(offset + len(group.results)) if group.results else None,
                 "has_next_page": group.total > offset + len(group.results),
-                "filters": group.filters,
+                "filters": SimpleLazyObject(lambda group=group: group.filters),  # read only when asked for
             }
             for group in results.groups
         ],
