@@ -4,7 +4,13 @@ page, and "Still need help?" pointing at the brand's phone, e-mail and contact p
 portal's, with its question form)."""
 
 from builder.models import HomePage, Navigation, StandardPage
-from knowledge.models import ArticlePage, HelpCentreSettings, KnowledgeCategoryPage, KnowledgeIndexPage
+from knowledge.models import (
+    ArticlePage,
+    HelpCentreSettings,
+    KnowledgeCategoryPage,
+    KnowledgeIndexPage,
+    RelatedArticle,
+)
 from portals.knowledge_demo import KNOWLEDGE_DEMO
 from portals.starter_portals import link, translation_key
 
@@ -49,20 +55,22 @@ def _add_help_centre(home: HomePage, content: dict, language: str) -> KnowledgeI
         locale_id=home.locale_id,
         translation_key=translation_key(key),
     )
-    home.add_child(instance=centre)
-    centre.save_revision().publish()
+    _added(home, centre)
     places = {}
     for category in content["categories"]:
         places[category["key"]] = parent = _add_category(centre, category, language, key)
         for child in category["children"]:
             places[child["key"]] = _add_category(parent, child, language, key)
-    articles = {}
-    for article in content["articles"]:
-        articles[article["key"]] = _add_article(places[article["category"]], article, language, key)
+    # Every article first (related articles point at each other), then each one published once.
+    articles = {
+        article["key"]: _add_article(places[article["category"]], article, language, key)
+        for article in content["articles"]
+    }
     for article in content["articles"]:
         page = articles[article["key"]]
         for related in article["related"]:
-            page.related_articles.create(article=articles[related])
+            page.related_articles.add(RelatedArticle(article=articles[related]))
+        page.save_revision().publish()
     navigation = Navigation.objects.get(locale_id=home.locale_id)
     navigation.menu.insert(len(navigation.menu) - 1, ("item", {**link(page=centre), "children": []}))
     navigation.save()
@@ -77,6 +85,10 @@ def _add_category(parent, category: dict, language: str, key: str) -> KnowledgeC
         locale_id=parent.locale_id,
         translation_key=translation_key(f"{key}/category/{category['key']}"),
     )
+    return _added(parent, page)
+
+
+def _added(parent, page):
     parent.add_child(instance=page)
     page.save_revision().publish()
     return page
@@ -92,10 +104,10 @@ def _add_article(parent, article: dict, language: str, key: str) -> ArticlePage:
         audience=article["audience"],
         locale_id=parent.locale_id,
         translation_key=translation_key(f"{key}/article/{article['key']}"),
+        live=False,  # published once its related articles are added
     )
     parent.add_child(instance=page)
     page.tags.add(*article["tags"][language])
-    page.save_revision().publish()
     return page
 
 

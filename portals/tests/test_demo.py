@@ -4,6 +4,7 @@ import pytest
 
 from knowledge.models import ArticlePage
 from portals.demo import DEMO_TENANTS, create_demo_tenant
+from portals.knowledge_demo import KNOWLEDGE_DEMO
 from portals.tests.links import assert_internal_links_answer, hrefs_in, rendered_pages, sorted_links
 
 LUMEN, HARBOR = DEMO_TENANTS
@@ -38,6 +39,13 @@ def test_a_demo_brand_shows_its_own_contacts_and_pages(demo, pages, own_words, a
             for language in ("zh-hans", "en")
         }
     assert articles == {"zh-hans": 24, "en": 24}
+    key = "points-rules" if demo is LUMEN else "water-leak"
+    content = next(item for item in KNOWLEDGE_DEMO[demo["help_centre"]]["articles"] if item["key"] == key)
+    with in_tenant(result.tenant):
+        article = ArticlePage.objects.get(slug=key, locale__language_code="en")
+        related = [item.article.slug for item in article.related_articles.all()]
+        tags = sorted(tag.name for tag in article.tags.all())
+    assert (related, tags) == (content["related"], sorted(content["tags"]["en"]))
     assert all(
         path in html for path in ("/support/", "/en/support/" if demo is LUMEN else "/zh-hans/support/")
     )
