@@ -4,6 +4,7 @@ clicks, "Was this helpful?", article reads and the question form."""
 import uuid
 
 from django import forms
+from django.core.cache import cache
 from django.http import HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,12 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.lockout import client_ip
 from knowledge import search as portal_search
 from knowledge import services
 from knowledge.forms import QuestionForm
 from knowledge.models import ArticlePage
 
 RESULTS_PER_PAGE = 10
+QUESTIONS_PER_HOUR = 5  # from one customer or address: more is someone filling the staff's inbox
 SUGGESTIONS = 6
 VISITOR_COOKIE = "portal_visitor"
 
@@ -193,6 +196,12 @@ def ask(request):
         back = "/"
     if not form.is_valid():
         return render(request, "knowledge/question_form_page.html", {"form": form, "back": back}, status=400)
+    sender = f"knowledge-questions:{request.user.pk if request.user.is_authenticated else client_ip(request)}"
+    if cache.get(sender, 0) >= QUESTIONS_PER_HOUR:
+        form.add_error(
+            None, _("You have sent several questions in the last hour. Please wait a while, or call us.")
+        )
+        return render(request, "knowledge/question_form_page.html", {"form": form, "back": back}, status=429)
     services.ask_question(
         message=form.cleaned_data["message"],
         user=request.user,
@@ -201,4 +210,7 @@ def ask(request):
         page_url=back,
         visit=form.cleaned_data["visit"],
     )
+    # Per sender (account, else address) and tenant (cache keys carry the schema), for an hour.
+    cache.add(sender, 0, timeout=3600)
+    cache.incr(sender)
     return render(request, "knowledge/question_sent.html", {"back": back})

@@ -416,3 +416,23 @@ def test_the_search_page_costs_the_same_queries_however_many_results(brand, in_t
             publish(home.add_child(instance=StandardPage(title=f"Points page {number}", slug=f"pp-{number}")))
     get("/search/?q=points")
     assert queries() == before
+
+
+def test_a_sixth_question_within_the_hour_is_refused_and_not_kept(contact_form, in_tenant):
+    def ask(number):
+        return Client().post(
+            "/help-centre/ask/", {"message": f"Question {number}", "email": "mei@example.com"}, **HOST
+        )
+
+    assert [ask(number).status_code for number in range(5)] == [200] * 5
+    refused = ask(5)
+    assert refused.status_code == 429
+    assert "You have sent several questions in the last hour." in refused.content.decode()
+    with in_tenant(contact_form):
+        assert Question.objects.count() == 5
+    assert (
+        Client()
+        .post("/help-centre/ask/", {"message": "x", "email": "a@b.example"}, **HOST, REMOTE_ADDR="10.0.0.9")
+        .status_code
+        == 200
+    )
