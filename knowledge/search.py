@@ -95,8 +95,9 @@ def search(
         keys, total = best_matches(
             searchable, words, start=after, stop=after + first, content_types=content_types
         )
-        items = {item.pk: item for item in searchable.filter(pk__in=keys)} if keys else {}
-        hits = [search_type.hit(items[key]) for key in keys if key in items]
+        # Keys compared as text: integers come back as integers, other keys as the index's text.
+        items = {str(item.pk): item for item in searchable.filter(pk__in=keys)} if keys else {}
+        hits = [search_type.hit(items[str(key)]) for key in keys if str(key) in items]
         groups.append(
             ResultGroup(
                 search_type.key,
