@@ -51,8 +51,8 @@ def member_level_id(user) -> int | None:
 
 
 class KnowledgePage(Page):
-    """What the help centre's pages share: a description for search engines and lists, the portal's
-    page cache for anonymous visitors, and no menu entry of their own below the help centre."""
+    """What the help centre's pages share: a description for search engines and lists, and the
+    portal's page cache for anonymous visitors (only what anyone may read)."""
 
     class Meta:
         abstract = True
@@ -198,7 +198,7 @@ class ArticlePage(KnowledgePage):
         verbose_name = _("help article")
 
     def description_text(self) -> str:
-        return self.summary or Truncator(" ".join(strip_tags(self.body_text()).split())).chars(160)
+        return self.summary or Truncator(self.body_text()).chars(160)
 
     def tag_names(self) -> str:
         return " ".join(tag.name for tag in self.tags.all())

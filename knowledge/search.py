@@ -1,22 +1,19 @@
 """The portal's one search box: every searchable type the installed domains register
 (core.registry.search_types), searched with Wagtail search in the tenant's schema (core.search),
-results grouped by type with a highlighted snippet, and each search logged for the analytics."""
+results grouped by type with a highlighted snippet (knowledge.services logs them for the
+analytics)."""
 
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, partial
 
-from django.core import signing
-from django.db import connection
-from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from wagtail.models import Locale
 
 from core import registry
 from core.search import best_matches, query_words
-from knowledge.models import FormVisit, SearchLog, SearchSource
 
 MAX_QUERY_LENGTH = 200
 SNIPPET_LENGTH = 160
@@ -144,40 +141,3 @@ def _stem(word: str) -> str:
     if word.isascii() and len(word) > 4:
         return word[: max(4, len(word) - 2)]
     return word
-
-
-# --- Analytics --------------------------------------------------------------------------------
-
-
-def _signer():
-    # The schema is in the salt: a token made on one tenant's site means nothing on another's.
-    return signing.Signer(salt=f"knowledge.search-log:{connection.schema_name}")
-
-
-def log_search(results: SearchResults, *, language: str, source: str = SearchSource.SEARCH) -> str:
-    """Record the search; returns a token that result links carry to record the click."""
-    log = SearchLog.objects.create(
-        query=results.query.lower(), results=results.total, language=language, source=source
-    )
-    return _signer().sign(str(log.pk))
-
-
-def record_click(token: str, url: str) -> bool:
-    """The first result opened from a logged search (later ones do not change it)."""
-    try:
-        pk = int(_signer().unsign(token))
-    except (signing.BadSignature, ValueError):
-        return False
-    return bool(
-        SearchLog.objects.filter(pk=pk, clicked_at__isnull=True).update(
-            clicked_url=url[:500], clicked_at=timezone.now()
-        )
-    )
-
-
-def form_visit_suggested(key) -> None:
-    FormVisit.objects.update_or_create(key=key, defaults={"suggested": True})
-
-
-def form_visit_opened_article(key) -> None:
-    FormVisit.objects.filter(key=key, article_opened_at__isnull=True).update(article_opened_at=timezone.now())

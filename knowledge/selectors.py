@@ -40,9 +40,9 @@ class CategoryCard:
     article_count: int
 
 
-def categories_of(parent: Page, user=None) -> list[CategoryCard]:
-    """The live categories right under `parent` (tree order), each with its live sub-categories and
-    the number of articles anyone may read in it: three queries."""
+def categories_of(parent: Page) -> list[CategoryCard]:
+    """The live categories right under `parent` (tree order), each with its live sub-categories,
+    each with the number of articles anyone may read in it: three queries."""
     categories = list(KnowledgeCategoryPage.objects.child_of(parent).live().order_by("path"))
     if not categories:
         return []
@@ -54,18 +54,16 @@ def categories_of(parent: Page, user=None) -> list[CategoryCard]:
     paths = list(
         public_articles(parent.locale_id).filter(path__startswith=parent.path).values_list("path", flat=True)
     )
-    return [
-        CategoryCard(
-            category,
-            [sub for sub in below if sub.path.startswith(category.path)],
-            sum(1 for path in paths if path.startswith(category.path)),
+
+    def card(category, subcategories=()) -> CategoryCard:
+        return CategoryCard(
+            category, list(subcategories), sum(1 for path in paths if path.startswith(category.path))
         )
+
+    return [
+        card(category, (card(sub) for sub in below if sub.path.startswith(category.path)))
         for category in categories
     ]
-
-
-def subcategories(category: KnowledgeCategoryPage) -> list[CategoryCard]:
-    return categories_of(category)
 
 
 def articles_in(category: Page, user):

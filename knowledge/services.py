@@ -1,15 +1,69 @@
-"""Every write of the help centre: votes, reads, questions."""
+"""Every write of the help centre: the search log and result clicks, question-form visits, votes,
+reads, questions."""
 
 import datetime
 import uuid
 
+from django.core import signing
 from django.db import connection, transaction
 from django.utils import timezone
 
-from knowledge.models import ArticlePage, ArticleView, FormVisit, HelpfulVote, Question, SearchLog
+from knowledge.models import (
+    ArticlePage,
+    ArticleView,
+    FormVisit,
+    HelpfulVote,
+    Question,
+    SearchLog,
+    SearchSource,
+)
 from notifications.services import notify_staff
 
 QUESTION_PERMISSION = "knowledge.view_question"
+
+
+def _search_log_signer():
+    # The schema is in the salt: a token made on one tenant's site means nothing on another's.
+    return signing.Signer(salt=f"knowledge.search-log:{connection.schema_name}")
+
+
+def log_search(results, *, language: str, source: str = SearchSource.SEARCH) -> str:
+    """Record a search (knowledge.search.SearchResults); returns a token that result links carry
+    to record the click."""
+    log = SearchLog.objects.create(
+        query=results.query.lower(), results=results.total, language=language, source=source
+    )
+    return _search_log_signer().sign(str(log.pk))
+
+
+def record_click(token: str, url: str) -> bool:
+    """The first result opened from a logged search (later ones do not change it)."""
+    try:
+        pk = int(_search_log_signer().unsign(token))
+    except (signing.BadSignature, ValueError):
+        return False
+    return bool(
+        SearchLog.objects.filter(pk=pk, clicked_at__isnull=True).update(
+            clicked_url=url[:500], clicked_at=timezone.now()
+        )
+    )
+
+
+def form_visit_suggested(key) -> None:
+    """A question form's visit was shown suggested articles (once: later suggestions write nothing)."""
+    visit, created = FormVisit.objects.get_or_create(key=key, defaults={"suggested": True})
+    if not created and not visit.suggested:
+        FormVisit.objects.filter(pk=visit.pk).update(suggested=True)
+
+
+def form_visit_opened_article(key) -> None:
+    FormVisit.objects.filter(key=key, article_opened_at__isnull=True).update(article_opened_at=timezone.now())
+
+
+def user_visitor(user) -> str:
+    """How a logged-in customer's "Was this helpful?" answers are kept (visitors without an account:
+    "visitor:<random id in a cookie>")."""
+    return f"user:{user.pk}"
 
 
 def vote_helpful(article: ArticlePage, *, visitor: str, helpful: bool, comment: str = "") -> HelpfulVote:
@@ -83,7 +137,7 @@ def export_customer_help(user) -> dict:
             Question.objects.filter(user=user).values("created_at", "name", "email", "message", "page_url")
         ),
         "helpful_votes": list(
-            HelpfulVote.objects.filter(visitor=f"user:{user.pk}").values(
+            HelpfulVote.objects.filter(visitor=user_visitor(user)).values(
                 "article__title", "helpful", "comment", "created_at"
             )
         ),
@@ -95,4 +149,6 @@ def erase_customer_help(user) -> None:
     """Questions lose who asked them (the brand keeps the words it answered); votes are kept as
     anonymous answers, their comments removed."""
     Question.objects.filter(user=user).update(user=None, name="", email="")
-    HelpfulVote.objects.filter(visitor=f"user:{user.pk}").update(visitor=f"erased:{uuid.uuid4()}", comment="")
+    HelpfulVote.objects.filter(visitor=user_visitor(user)).update(
+        visitor=f"erased:{uuid.uuid4()}", comment=""
+    )

@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.lockout import client_ip
+from core import registry
 from knowledge import search as portal_search
 from knowledge import services
 from knowledge.forms import QuestionForm
@@ -25,7 +26,8 @@ SUGGESTIONS = 6
 VISITOR_COOKIE = "portal_visitor"
 
 
-def _locale_id(request):
+def _locale_id():
+    """The visitor's language's Wagtail locale (its pages are the ones searched)."""
     return portal_search.locale_id_for(get_language())
 
 
@@ -41,7 +43,7 @@ def search_page(request):
     """/search/?q=...&type=articles&category=12&page=2: results grouped by type, or one type's
     results page by page. The first page of each new search is logged for the analytics."""
     query = portal_search.clean_query(request.GET.get("q"))
-    types = portal_search.registry.search_types()
+    types = registry.search_types()
     chosen = request.GET.get("type", "")
     chosen = chosen if chosen in types else ""
     page = _page_number(request.GET.get("page"))
@@ -49,14 +51,14 @@ def search_page(request):
     results = portal_search.search(
         query,
         user=request.user,
-        locale_id=_locale_id(request),
+        locale_id=_locale_id(),
         types=[chosen] if chosen else None,
         narrow=narrow,
         first=RESULTS_PER_PAGE if chosen else portal_search.SUMMARY_HITS,
         after=(page - 1) * RESULTS_PER_PAGE if chosen else 0,
     )
     if query and page == 1 and not narrow:
-        results.log_token = portal_search.log_search(results, language=get_language())
+        results.log_token = services.log_search(results, language=get_language())
     group = results.groups[0] if chosen and results.groups else None
     context = {
         "query": query,
@@ -80,7 +82,7 @@ def suggest(request):
     results = portal_search.search(
         query,
         user=request.user,
-        locale_id=_locale_id(request),
+        locale_id=_locale_id(),
         types=types.split(",")[:10] if types else None,
         first=SUGGESTIONS,
     )
@@ -91,7 +93,7 @@ def suggest(request):
     ][:SUGGESTIONS]
     visit = _visit_key(request.GET.get("visit"))
     if visit is not None and suggestions:
-        portal_search.form_visit_suggested(visit)
+        services.form_visit_suggested(visit)
     response = JsonResponse({"query": results.query, "suggestions": suggestions})
     response["Cache-Control"] = "private, max-age=60"
     return response
@@ -107,10 +109,10 @@ def result_click(request):
     ):
         return HttpResponseBadRequest(_("That link does not lead to a page of this site."))
     if request.GET.get("log"):
-        portal_search.record_click(request.GET["log"], target)
+        services.record_click(request.GET["log"], target)
     visit = _visit_key(request.GET.get("visit"))
     if visit is not None:
-        portal_search.form_visit_opened_article(visit)
+        services.form_visit_opened_article(visit)
     return HttpResponseRedirect(target)
 
 
@@ -153,7 +155,7 @@ def vote(request, article_id: int):
         return JsonResponse({"error": str(_("Your answer could not be recorded."))}, status=400)
     visitor_id = request.COOKIES.get(VISITOR_COOKIE, "")
     if request.user.is_authenticated:
-        visitor = f"user:{request.user.pk}"
+        visitor = services.user_visitor(request.user)
     else:
         visitor_id = visitor_id if _visit_key(visitor_id) else str(uuid.uuid4())
         visitor = f"visitor:{visitor_id}"

@@ -44,24 +44,21 @@ def _in_category(articles, value: str):
     return articles.filter(path__startswith=category.path)
 
 
+# The help centre's own page types: articles are their own search type, categories and the help
+# centre itself are found through them; "pages" is every other page.
+HELP_CENTRE_PAGE_TYPES = (ArticlePage, KnowledgeCategoryPage, KnowledgeIndexPage)
+
+
 def _pages(user, locale_id):
-    pages = (
-        Page.objects.live()
-        .public()
-        .filter(depth__gt=1)
-        .not_type(ArticlePage, KnowledgeCategoryPage, KnowledgeIndexPage)
-    )
+    pages = Page.objects.live().public().filter(depth__gt=1).not_type(*HELP_CENTRE_PAGE_TYPES)
     if locale_id is not None:
         pages = pages.filter(locale_id=locale_id)
     return pages.specific()
 
 
 def _page_content_types() -> list[int]:
-    """Every page type's index entries but the help centre's (articles are their own type)."""
-    own = {
-        ContentType.objects.get_for_model(model).pk
-        for model in (ArticlePage, KnowledgeCategoryPage, KnowledgeIndexPage)
-    }
+    """Every page type's index entries but the help centre's, as `_pages` holds."""
+    own = {ContentType.objects.get_for_model(model).pk for model in HELP_CENTRE_PAGE_TYPES}
     return [pk for pk in get_descendants_content_types_pks(Page) if pk not in own]
 
 

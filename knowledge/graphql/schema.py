@@ -20,7 +20,7 @@ from wagtail.models import Page, Site
 
 from core.language import default_language
 from knowledge import search as portal_search
-from knowledge import selectors
+from knowledge import selectors, services
 from knowledge.models import ArticlePage
 
 DEFAULT_FIRST = 10
@@ -152,7 +152,7 @@ def resolve_search(
     # Logged as the search page logs: the first page of a new search, not its next pages or its
     # narrowing to a category, so the analytics count API clients' searches like the site's.
     if results.query and not after and not narrow:
-        portal_search.log_search(results, language=language)
+        services.log_search(results, language=language)
     return {
         "query": results.query,
         "total": results.total,
@@ -188,26 +188,14 @@ def resolve_kb_categories(root, info, locale=None):
     home = selectors.knowledge_home(locale_id) if locale_id is not None else None
     if home is None:
         return []
-    cards = selectors.categories_of(home)
-    if not cards:
-        return []
-    # categories_of counts the top categories' articles, not their sub-categories': one query more.
-    paths = list(
-        selectors.public_articles(home.locale_id)
-        .filter(path__startswith=home.path)
-        .values_list("path", flat=True)
-    )
     return [
         category_card(
             card.page,
             request,
             card.article_count,
-            [
-                category_card(sub, request, sum(1 for path in paths if path.startswith(sub.path)))
-                for sub in card.subcategories
-            ],
+            [category_card(sub.page, request, sub.article_count) for sub in card.subcategories],
         )
-        for card in cards
+        for card in selectors.categories_of(home)
     ]
 
 

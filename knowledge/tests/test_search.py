@@ -6,7 +6,7 @@ from django.test import Client
 
 from builder.models import HomePage, StandardPage
 from core.search import query_words, segment
-from knowledge import search
+from knowledge import search, services
 from knowledge.models import Audience, SearchLog
 from knowledge.tests.factories import add_article, add_category, add_help_centre
 from members.tests.factories import MemberFactory, MemberLevelFactory, MemberRowFactory
@@ -126,7 +126,7 @@ def test_a_result_opened_is_recorded_once_and_only_local_addresses_are_followed(
     client.get("/search/", {"q": "coupons"}, HTTP_HOST="lumen.localhost")
     with in_tenant(lumen):
         log = SearchLog.objects.get()
-        token = search._signer().sign(str(log.pk))
+        token = services._search_log_signer().sign(str(log.pk))
     response = client.get(
         "/search/go/", {"log": token, "to": "/support/paying/coupons/"}, HTTP_HOST="lumen.localhost"
     )
@@ -142,6 +142,19 @@ def test_a_result_opened_is_recorded_once_and_only_local_addresses_are_followed(
     with in_tenant(lumen):
         log.refresh_from_db()
     assert log.clicked_url == "/support/paying/coupons/"
+
+
+def test_a_result_link_made_on_one_tenant_records_nothing_on_another(lumen, make_tenant, in_tenant):
+    other = make_tenant("harbor", default_language="en").tenant
+    Client().get("/search/", {"q": "coupons"}, HTTP_HOST="lumen.localhost")
+    Client().get("/search/", {"q": "coupons"}, HTTP_HOST="harbor.localhost")
+    with in_tenant(lumen):
+        token = services._search_log_signer().sign(str(SearchLog.objects.get().pk))
+    with in_tenant(other):
+        harbor_log = SearchLog.objects.get()
+        assert services.record_click(token, "/support/") is False
+        harbor_log.refresh_from_db()
+        assert (harbor_log.clicked_url, harbor_log.clicked_at) == ("", None)
 
 
 def test_a_zero_result_search_is_logged_with_no_results(lumen, in_tenant):
