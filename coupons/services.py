@@ -300,6 +300,26 @@ def redeem_coupon(code, *, member: Member, order_total_cents, order_reference, a
     return Redemption(coupon, discount.cents, discount.free_item)
 
 
+@transaction.atomic
+def release_coupon(coupon: Coupon, *, order_reference, acting_user) -> bool:
+    """Give a coupon back to its member when the order it was used on is cancelled before payment
+    (a timed-out or abandoned checkout). Only the order that used it can release it; releasing
+    twice does nothing the second time. True when it was released."""
+    released = Coupon.objects.filter(
+        pk=coupon.pk, status=Coupon.Status.REDEEMED, redeemed_order_reference=order_reference
+    ).update(
+        status=Coupon.Status.ISSUED,
+        redeemed_at=None,
+        redeemed_order_reference="",
+        discount_cents=None,
+        redeemed_by=None,
+    )
+    if released:
+        coupon.status, coupon.redeemed_at = Coupon.Status.ISSUED, None
+        coupon.redeemed_order_reference, coupon.discount_cents = "", None
+    return bool(released)
+
+
 # --- Reminders ------------------------------------------------------------------------------
 
 EXPIRY_REMINDER_DAYS = 3

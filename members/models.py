@@ -122,6 +122,7 @@ class LedgerSource(models.TextChoices):
     EXPIRY = "expiry", _("Expiry")
     REDEMPTION = "redemption", _("Redemption")
     TOP_UP = "top_up", _("Top-up")
+    REFUND = "refund", _("Refund")
 
 
 class BaseLedgerEntry(models.Model):

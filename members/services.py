@@ -144,6 +144,43 @@ def pay_with_balance(member, cents, *, reason, source=LedgerSource.ORDER, idempo
     return _change(BALANCE, member, -_checked(BALANCE, cents), reason, source, idempotency_key, acting_user)
 
 
+def return_points(member, amount, *, reason, idempotency_key, acting_user=None) -> PointsEntry:
+    """Give back points a member spent (a cancelled or refunded order): the balance grows, lifetime
+    points do not (they were never spent from there), so no level is earned by a refund."""
+    return _change(
+        POINTS,
+        member,
+        _checked(POINTS, amount),
+        reason,
+        LedgerSource.REFUND,
+        idempotency_key,
+        acting_user,
+        lifetime=False,
+    )
+
+
+def reverse_earned_points(member, amount, *, reason, idempotency_key, acting_user=None) -> PointsEntry | None:
+    """Take back points earned on an order that was refunded: lifetime points fall by the same
+    amount (the level stays; staff move levels by hand). A member who has spent some of them loses
+    what they hold, never more (balances stay at zero or above); None when they hold none."""
+    _checked(POINTS, amount)
+    with transaction.atomic():
+        held = Member.objects.select_for_update().values_list("points", flat=True).get(pk=member.pk)
+        taken = min(amount, held)
+        if taken <= 0:
+            return None
+        return _change(
+            POINTS, member, -taken, reason, LedgerSource.REFUND, idempotency_key, acting_user, lifetime=True
+        )
+
+
+def refund_balance(member, cents, *, reason, idempotency_key, acting_user=None) -> BalanceEntry:
+    """Stored value paid for an order comes back (the order was cancelled or refunded)."""
+    return _change(
+        BALANCE, member, _checked(BALANCE, cents), reason, LedgerSource.REFUND, idempotency_key, acting_user
+    )
+
+
 def adjust_points(member, delta, *, reason, idempotency_key, acting_user) -> PointsEntry:
     """A staff correction, up or down: needs a reason and a staff member; audited by its entry."""
     if not (reason or "").strip():
@@ -220,7 +257,9 @@ class LockedMember:
 
 
 @transaction.atomic
-def _change(ledger: Ledger, member, delta, reason, source, idempotency_key, acting_user):
+def _change(ledger: Ledger, member, delta, reason, source, idempotency_key, acting_user, *, lifetime=None):
+    """`lifetime`: whether lifetime points move with this change. None (the default): they grow with
+    points earned and stay when points are spent."""
     reason = (reason or "").strip()
     if not reason:
         raise LoyaltyError("Give a reason.")
@@ -228,7 +267,8 @@ def _change(ledger: Ledger, member, delta, reason, source, idempotency_key, acti
         raise LoyaltyError("An idempotency key is required.")
     if source not in LEDGER_SOURCES:
         raise LoyaltyError(f"Unknown source {source!r}.")
-    earning = ledger is POINTS and delta > 0
+    earning = ledger is POINTS and delta > 0 and lifetime is not False
+    moves_lifetime = earning or (ledger is POINTS and lifetime is True)
     with prepared_cursor() as cursor:
         cursor.execute(LOCK_EARNING_MEMBER_SQL if earning else LOCK_MEMBER_SQL, [member.pk])
         row = cursor.fetchone()
@@ -255,7 +295,7 @@ def _change(ledger: Ledger, member, delta, reason, source, idempotency_key, acti
             "acting_user_id": acting_user.pk if acting_user is not None else None,
             "created_at": timezone.now(),
         }
-        lifetime_points = locked.lifetime_points + (delta if earning else 0)
+        lifetime_points = max(0, locked.lifetime_points + (delta if moves_lifetime else 0))
         if ledger is POINTS:
             cursor.execute(APPLY_POINTS_SQL, [*values.values(), balance, lifetime_points, member.pk])
         else:

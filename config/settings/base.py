@@ -65,6 +65,7 @@ TENANT_APPS = [
     "members",  # loyalty: levels, points and stored-value ledgers
     "coupons",  # coupon templates, issued coupons, redemption
     "knowledge",  # help centre articles, the portal's search box, search analytics
+    "mall",  # the brand's shop: products, SKUs, carts, orders, payments, group-buys, bargains
     "portals",  # no tables: the starter portals new tenants are built from, and the demo
 ]
 
@@ -382,3 +383,8 @@ LOGGING = {
 
 # How links to a tenant's portal are written (invitations, console links).
 TENANT_BASE_URL_FORMAT = env_str("TENANT_BASE_URL_FORMAT", "http://{domain}:8000")
+
+# Payment providers customers may choose at checkout (mall.payments.PROVIDERS): "in_store" (pay at
+# the till) and "sandbox" (a test page that pays or fails: development and tests only, never in
+# production, where anyone could use it to mark orders paid).
+MALL_PAYMENT_PROVIDERS = env_list("MALL_PAYMENT_PROVIDERS", ["in_store"])

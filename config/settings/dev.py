@@ -1,5 +1,5 @@
 from config.settings.base import *  # noqa: F401,F403
-from config.settings.env import env_bool, env_int
+from config.settings.env import env_bool, env_int, env_list
 
 DEBUG = env_bool("DEBUG", True)
 
@@ -12,3 +12,6 @@ DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 0)
 # Serve static files straight from the source folders while developing.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# The sandbox payment page lets a developer pay or fail an order by hand.
+MALL_PAYMENT_PROVIDERS = env_list("MALL_PAYMENT_PROVIDERS", ["sandbox", "in_store"])

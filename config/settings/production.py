@@ -39,3 +39,5 @@ if AWS_STORAGE_BUCKET_NAME:
 # OpenSearch: not wired yet. Wagtail's OpenSearch backend keys documents by primary key in one
 # index, so tenants would overwrite each other's entries; search stays on PostgreSQL per schema
 # until a tenant-prefixed index is built (docs/deploy.md).
+if "sandbox" in MALL_PAYMENT_PROVIDERS:  # noqa: F405
+    raise ImproperlyConfigured("MALL_PAYMENT_PROVIDERS must not include the sandbox in production.")

@@ -14,3 +14,4 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 TENANT_APPS = [*TENANT_APPS, "tests.toy_domain"]  # noqa: F405
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.toy_domain"]  # noqa: F405
 MEDIA_ROOT = str(BASE_DIR / "test-artifacts" / "media")  # noqa: F405
+MALL_PAYMENT_PROVIDERS = ["sandbox", "in_store"]

@@ -1,0 +1,1 @@
+"""The shop in the brand admin (filled in below)."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MallConfig(AppConfig):
+    name = "mall"
+    verbose_name = "Mall"

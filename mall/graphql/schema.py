@@ -1,0 +1,3 @@
+"""The shop's GraphQL (filled in below)."""
+
+VIEWER_FIELDS: dict = {}

@@ -1,0 +1,139 @@
+"""Checkout, payment and order status through mall.services, in a provisioned tenant."""
+
+import pytest
+
+from core.models import OutboxEvent
+from coupons import services as coupon_services
+from coupons.tests.factories import CouponTemplateFactory
+from mall import services
+from mall.models import Order, OrderStatus, Payment, ProductLevelRule, Sku, Visibility
+from mall.tests.factories import ProductFactory, line, place
+from members import services as loyalty
+from members.models import LedgerSource
+from members.tests.factories import MemberFactory, MemberLevelFactory, MemberRowFactory
+
+
+@pytest.fixture
+def shop(make_tenant, in_tenant):
+    provisioned = make_tenant("shop")
+    with in_tenant(provisioned.tenant):
+        yield provisioned
+
+
+def test_an_order_paid_online_takes_stock_and_is_paid_once(shop):
+    member = MemberFactory()
+    product = ProductFactory(title="Beans")
+    sku = product.skus.get()
+    order = place(member, line(sku, 3), confirmed_total_cents=30_000)
+    assert (order.status, order.subtotal_cents, order.total_cents, order.amount_due_cents) == (
+        OrderStatus.PENDING_PAYMENT,
+        30_000,
+        30_000,
+        30_000,
+    )
+    assert Sku.objects.get(pk=sku.pk).stock == 7
+    payment = order.payments.get()
+    for _replay in range(3):
+        services.record_payment_result("sandbox", payment.reference, succeeded=True, amount_cents=30_000)
+    services.record_payment_result("sandbox", payment.reference, succeeded=False, amount_cents=30_000)
+    order.refresh_from_db()
+    payment.refresh_from_db()
+    assert (order.status, payment.status) == (OrderStatus.PAID, Payment.Status.SUCCEEDED)
+    assert OutboxEvent.objects.filter(kind="order.paid").count() == 1
+    assert list(order.history.values_list("from_status", "to_status")) == [
+        ("", "pending_payment"),
+        ("pending_payment", "paid"),
+    ]
+
+
+def test_points_and_stored_value_pay_the_whole_order(shop):
+    member = MemberFactory()
+    loyalty.add_points(member, 500, reason="Welcome", source=LedgerSource.MANUAL, idempotency_key="w")
+    loyalty.top_up_balance(member, 20_000, reason="Top-up", idempotency_key="t")
+    mug = ProductFactory(skus=[{"price_cents": 5_000, "points_price": 300, "points_cash_cents": 0}])
+    beans = ProductFactory(skus=[{"price_cents": 8_800}])
+    order = place(
+        member,
+        line(mug.skus.get(), 1, with_points=True),
+        line(beans.skus.get(), 2),
+        use_balance=True,
+        payment_provider="",
+        confirmed_total_cents=17_600,
+        confirmed_points=300,
+    )
+    member.refresh_from_db()
+    assert (order.status, order.points_spent, order.balance_paid_cents, order.amount_due_cents) == (
+        OrderStatus.PAID,
+        300,
+        17_600,
+        0,
+    )
+    assert (member.points, member.balance_cents) == (200, 2_400)
+    assert loyalty.ledger_drift(member) == {"points": 0, "balance_cents": 0}
+
+
+def test_a_changed_price_stops_the_checkout_and_changes_nothing(shop):
+    member = MemberFactory()
+    sku = ProductFactory().skus.get()
+    with pytest.raises(
+        services.ShopError, match="Prices have changed since you looked: the order now comes to"
+    ):
+        place(member, line(sku, 1), confirmed_total_cents=9_000)
+    assert (Order.objects.count(), Sku.objects.get(pk=sku.pk).stock) == (0, 10)
+
+
+def test_member_price_limit_and_visibility_follow_the_level(shop):
+    gold = MemberLevelFactory(name="Gold", discount_percent=10)
+    member = MemberRowFactory(level=gold)
+    silver_member = MemberRowFactory(level=MemberLevelFactory(name="Silver"))
+    product = ProductFactory(per_member_limit=5, visibility=Visibility.LEVELS)
+    product.levels.add(gold)
+    product.save()
+    ProductLevelRule.objects.create(product=product, level=gold, discount_percent=20, purchase_limit=2)
+    sku = product.skus.get()
+    order = place(member, line(sku, 2), confirmed_total_cents=16_000)
+    assert order.lines.get().unit_price_cents == 8_000
+    with pytest.raises(services.ShopError, match="Each member can buy 2 of “.*”; you have 0 left to buy."):
+        place(member, line(sku, 1))
+    with pytest.raises(services.ShopError, match="Only for Gold members."):
+        place(silver_member, line(sku, 1))
+    assert Sku.objects.get(pk=sku.pk).stock == 8
+
+
+def test_cancelling_an_unpaid_order_gives_everything_back(shop):
+    member = MemberFactory()
+    loyalty.top_up_balance(member, 3_000, reason="Top-up", idempotency_key="t")
+    template = CouponTemplateFactory(amount_cents=1_000)
+    coupon = coupon_services.issue_coupon(template, member, acting_user=None)
+    sku = ProductFactory().skus.get()
+    order = place(
+        member, line(sku, 2), coupon_code=coupon.code, use_balance=True, confirmed_total_cents=19_000
+    )
+    assert (order.coupon_discount_cents, order.balance_paid_cents, order.amount_due_cents) == (
+        1_000,
+        3_000,
+        16_000,
+    )
+    services.cancel_order(order, reason="Changed my mind", acting_user=member.user)
+    member.refresh_from_db()
+    coupon.refresh_from_db()
+    assert (member.balance_cents, coupon.status, Sku.objects.get(pk=sku.pk).stock) == (3_000, "issued", 10)
+    assert order.payments.get().status == Payment.Status.FAILED
+
+
+def test_completion_earns_points_and_a_refund_takes_them_back(shop):
+    member = MemberRowFactory(level=MemberLevelFactory(points_multiplier=2))
+    sku = ProductFactory().skus.get()
+    order = place(member, line(sku, 1))
+    services.record_payment_result(
+        "sandbox", order.payments.get().reference, succeeded=True, amount_cents=10_000
+    )
+    services.ship_order(order, tracking_number="SF1", acting_user=None)
+    services.complete_order(order, acting_user=None)
+    member.refresh_from_db()
+    assert member.points == 200
+    services.refund_order(order, reason="Broken on arrival", acting_user=None)
+    member.refresh_from_db()
+    order.refresh_from_db()
+    assert (member.points, order.status, order.payments.get().status) == (0, "refunded", "refunded")
+    assert Sku.objects.get(pk=sku.pk).stock == 9  # shipped goods do not go back on the shelf
