@@ -294,6 +294,9 @@ class ProductImage(Orderable):
 
     panels = [FieldPanel("image"), FieldPanel("alt")]
 
+    def __str__(self):
+        return self.alt or f"Picture {self.pk}"
+
 
 class Sku(Orderable):
     """One buyable variant: its options, its price (cash, points, or points plus cash) and stock.
@@ -437,6 +440,9 @@ class CartLine(models.Model):
                 condition=Q(quantity__gte=1, quantity__lte=MAX_QUANTITY), name="cart_line_quantity_in_range"
             ),
         ]
+
+    def __str__(self):
+        return f"{self.quantity} × {self.sku_id}"
 
 
 # --- Orders ------------------------------------------------------------------------------------
@@ -587,6 +593,9 @@ class OrderLine(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"{self.quantity} × {self.title}"
+
     @property
     def line_cents(self) -> int:
         return self.unit_price_cents * self.quantity
@@ -610,6 +619,9 @@ class OrderHistory(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.from_status} → {self.to_status}"
 
 
 class Payment(models.Model):
@@ -637,6 +649,9 @@ class Payment(models.Model):
             models.UniqueConstraint(fields=["provider", "reference"], name="payment_reference_unique"),
             models.CheckConstraint(condition=Q(amount_cents__gt=0), name="payment_amount_positive"),
         ]
+
+    def __str__(self):
+        return f"{self.provider}:{self.reference}"
 
 
 # --- Group-buys and bargains -------------------------------------------------------------------
@@ -725,6 +740,9 @@ class BargainCut(models.Model):
             models.UniqueConstraint(fields=["bargain", "friend"], name="bargain_cut_once_per_friend"),
             models.CheckConstraint(condition=Q(amount_cents__gt=0), name="bargain_cut_positive"),
         ]
+
+    def __str__(self):
+        return f"-{self.amount_cents}"
 
 
 # --- Settings ----------------------------------------------------------------------------------

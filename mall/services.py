@@ -472,7 +472,7 @@ def place_order(member: Member, request: CheckoutRequest, *, acting_user) -> Ord
     else:
         Payment.objects.create(order=order, provider=provider.key, amount_cents=due)
     if request.from_cart is not None:
-        for sku, _quantity_, with_points, _price in figures.lines:
+        for sku, _count, with_points, _price in figures.lines:
             CartLine.objects.filter(cart=request.from_cart, sku=sku, with_points=with_points).delete()
     return order
 
