@@ -464,8 +464,9 @@ class Delivery(models.TextChoices):
 
 
 def new_order_number() -> str:
-    """What customers quote on the phone: the date and 6 random digits ("20261126-493021")."""
-    return f"{timezone.localdate():%Y%m%d}-{secrets.randbelow(10**6):06d}"
+    """What customers quote on the phone: the brand's date and 8 random digits ("20261126-49302117").
+    Unguessable enough that a number alone reveals nothing (pages check the owner anyway)."""
+    return f"{timezone.localdate():%Y%m%d}-{secrets.randbelow(10**8):08d}"
 
 
 class Order(models.Model):

@@ -137,3 +137,39 @@ def test_completion_earns_points_and_a_refund_takes_them_back(shop):
     order.refresh_from_db()
     assert (member.points, order.status, order.payments.get().status) == (0, "refunded", "refunded")
     assert Sku.objects.get(pk=sku.pk).stock == 9  # shipped goods do not go back on the shelf
+
+
+def test_the_member_is_told_when_the_order_is_paid_shipped_and_refunded(shop):
+    from django.test import TestCase
+
+    from core.outbox import deliver_due_events
+    from notifications.models import Notification
+
+    member = MemberFactory()
+    sku = ProductFactory().skus.get()
+    order = place(member, line(sku, 1))
+    services.record_payment_result(
+        "sandbox", order.payments.get().reference, succeeded=True, amount_cents=10_000
+    )
+    services.ship_order(order, tracking_number="SF1234", acting_user=None)
+    services.refund_order(order, reason="Lost in the post", acting_user=None)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        deliver_due_events()
+    told = list(
+        Notification.objects.filter(recipient=member.user).order_by("pk").values_list("kind", "title", "body")
+    )
+    number = order.number
+    # In the brand's language (the member chose none).
+    assert told == [
+        (
+            "order.paid",
+            f"订单 {number} 已支付",
+            f"感谢您的购买：订单 {number} 已收到 ¥100.00，我们正在为您备货。",
+        ),
+        ("order.shipped", f"订单 {number} 已发货", f"订单 {number} 已发货。运单号：SF1234。"),
+        (
+            "order.refunded",
+            f"订单 {number} 已退款",
+            f"订单 {number}（¥100.00）已退款：Lost in the post。储值和积分已退回您的账户，其他支付方式按原路退回。",
+        ),
+    ]
