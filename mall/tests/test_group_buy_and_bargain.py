@@ -114,12 +114,13 @@ def test_friends_cut_a_bargain_once_each_never_below_the_floor(shop):
     assert services.start_bargain(owner, product.skus.get().pk) == bargain
     friends = [MemberFactory().user for _ in range(4)]
     rng = random.Random(7)
-    cuts = []
+    cuts, refusals = [], []
     for friend in friends[:3]:
         try:
             cuts.append(services.cut_bargain(bargain, friend, rng=rng))
         except services.ShopError as refusal:
-            assert str(refusal) == "The price is already at its lowest: ¥70.00."
+            refusals.append(str(refusal))
+    assert set(refusals) <= {"The price is already at its lowest: ¥70.00."}
     with pytest.raises(services.ShopError, match="You have already cut this price; each friend cuts once."):
         services.cut_bargain(bargain, friends[0], rng=rng)
     with pytest.raises(services.ShopError, match="you cannot cut your own"):
