@@ -19,6 +19,7 @@ from members import services as loyalty
 from members.models import LedgerSource, Member
 from members.services import create_member_level
 from portals.demo_help_centre import seed_demo_help_centre
+from portals.demo_mall import seed_demo_shop
 from portals.starter_portals import button, link, translation_key
 from tenants import services
 
@@ -75,6 +76,7 @@ def create_demo_tenant(demo, *, agency) -> services.ProvisionedTenant:
         seed_demo_coupons(demo)
         seed_demo_pages(demo["template"])
         seed_demo_help_centre(demo["help_centre"], phone=demo["contact_phone"], email=demo["contact_email"])
+        seed_demo_shop(demo["help_centre"])
     return result
 
 

@@ -804,7 +804,13 @@ KNOWLEDGE_DEMO = {
                                 ("选豆结账", "<p>每款新豆限购两袋，照样享受 9 折和 2 倍积分。</p>"),
                             ],
                         ),
-                        ("callout", ("info", "<p>我们目前没有网上商店，新豆只在门店出售。</p>")),
+                        (
+                            "callout",
+                            (
+                                "info",
+                                "<p>新豆也在网上商城（/shop/）发售，黑卡会员登录后可见，每人限购两袋。</p>",
+                            ),
+                        ),
                     ],
                     "en": [
                         (
@@ -853,8 +859,8 @@ KNOWLEDGE_DEMO = {
                             (
                                 "info",
                                 (
-                                    "<p>We don't have an online shop at the moment: new beans are sold in "
-                                    "our stores only.</p>"
+                                    "<p>New beans are in our online shop (/shop/) too: Black members see "
+                                    "them once logged in, two bags each at most.</p>"
                                 ),
                             ),
                         ),
@@ -2347,7 +2353,8 @@ KNOWLEDGE_DEMO = {
                             (
                                 "info",
                                 (
-                                    "<p>目前不支持网上点单和外送，欢迎到店点单。10 杯以上的团体订单，"
+                                    "<p>饮品请到店点单；咖啡豆、挂耳和器具可以在网上商城（/shop/）下单，"
+                                    "送货上门或到店自取。10 杯以上的团体饮品订单，"
                                     "请提前一天致电 400-820-1234 预订，我们会告诉你取餐时间。</p>"
                                 ),
                             ),
@@ -2385,8 +2392,9 @@ KNOWLEDGE_DEMO = {
                             (
                                 "info",
                                 (
-                                    "<p>We don't take orders online or deliver at the moment: please order "
-                                    "in store. For group orders of 10 drinks or more, call 400-820-1234 a "
+                                    "<p>Drinks are ordered in store; beans, drip bags and brewing gear can "
+                                    "be ordered in our online shop (/shop/), delivered or picked up in "
+                                    "store. For group orders of 10 drinks or more, call 400-820-1234 a "
                                     "day ahead and we'll tell you when to collect them.</p>"
                                 ),
                             ),

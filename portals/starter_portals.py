@@ -65,6 +65,8 @@ class Brand:
 
 
 ACCOUNT = "/account/"  # My account: member card, points, level and coupons (members, coupons)
+SHOP = "/shop/"  # the brand's shop (mall)
+MY_ORDERS = "/account/orders/"
 
 # What every starter portal says about reaching customer service, by language.
 CONTACT_WORDS = {
@@ -187,6 +189,8 @@ MEMBER_MALL_WORDS = {
         "card_card": "Your member card",
         "card_card_text": "Show the QR code in My account at the till to collect points in store.",
         "visit_us": "Visit us",
+        "shop": "Shop",
+        "my_orders": "My orders",
     },
     "zh-hans": {
         "membership": "会员权益",
@@ -224,6 +228,8 @@ MEMBER_MALL_WORDS = {
         "card_card": "您的会员卡",
         "card_card_text": "到店结账时出示“我的账户”中的二维码，即可累积积分。",
         "visit_us": "欢迎光临",
+        "shop": "商城",
+        "my_orders": "我的订单",
     },
 }
 
@@ -293,7 +299,7 @@ def build_member_mall(brand: Brand, images: dict) -> "StarterPortal":
                 "image": images["hero"],
                 "buttons": [
                     button(page=membership, text=words["member_benefits"]),
-                    button(page=help_page, text=words["help"], style="secondary"),
+                    button(url=SHOP, text=words["shop"], style="secondary"),
                 ],
             },
         ),
@@ -327,6 +333,8 @@ def build_member_mall(brand: Brand, images: dict) -> "StarterPortal":
                 "heading": words["my_services"],
                 "links": [
                     {"icon": "member", "link": link(page=membership, text=words["membership"])},
+                    {"icon": "shop", "link": link(url=SHOP, text=words["shop"])},
+                    {"icon": "order", "link": link(url=MY_ORDERS, text=words["my_orders"])},
                     {"icon": "points", "link": link(url=ACCOUNT, text=words["my_account"])},
                     {"icon": "coupon", "link": link(url=ACCOUNT, text=words["my_coupons"])},
                     {"icon": "help", "link": link(page=help_page, text=words["help"])},
@@ -349,11 +357,16 @@ def build_member_mall(brand: Brand, images: dict) -> "StarterPortal":
         home,
         _brand(
             preset="lumen",
-            menu=[membership, help_page, contact],
+            menu=[link(url=SHOP, text=words["shop"]), membership, help_page, contact],
             footer=[
                 (
                     words["about"],
-                    [link(page=membership), link(url=ACCOUNT, text=words["my_account"])],
+                    [
+                        link(page=membership),
+                        link(url=SHOP, text=words["shop"]),
+                        link(url=MY_ORDERS, text=words["my_orders"]),
+                        link(url=ACCOUNT, text=words["my_account"]),
+                    ],
                 ),
                 (words["service"], [link(page=help_page), link(page=contact), *website_links(brand)]),
             ],
@@ -561,7 +574,11 @@ def _publish(page) -> None:
 def _brand(*, preset, menu, footer, footer_text) -> dict:
     return {
         "preset": preset,
-        "menu": [("item", {**link(page=page), "children": []}) for page in menu],
+        # A menu item is a page, or a link to a view (a dict from link()).
+        "menu": [
+            ("item", {**(item if isinstance(item, dict) else link(page=item)), "children": []})
+            for item in menu
+        ],
         "footer_columns": [("column", {"heading": heading, "links": links}) for heading, links in footer],
         "footer_text": footer_text,
     }
