@@ -455,3 +455,21 @@ def test_expiring_coupons_lists_unused_ones_ending_soon(levels):
     assert [c.pk for c in selectors.expiring_coupons(7)] == [ending.pk]
     with pytest.raises(ValueError, match="whole number of days"):
         selectors.expiring_coupons(-1)
+
+
+def test_a_coupon_is_released_only_by_the_order_that_used_it_and_only_once(tenant):
+    member = MemberFactory()
+    coupon = services.issue_coupon(CouponTemplateFactory(), member, acting_user=None)
+    services.redeem_coupon(
+        coupon.code, member=member, order_total_cents=10_000, order_reference="A-1", acting_user=None
+    )
+    assert services.release_coupon(coupon, order_reference="B-2", acting_user=None) is False
+    assert services.release_coupon(coupon, order_reference="A-1", acting_user=None) is True
+    assert services.release_coupon(coupon, order_reference="A-1", acting_user=None) is False
+    coupon.refresh_from_db()
+    assert (coupon.status, coupon.redeemed_at, coupon.redeemed_order_reference, coupon.discount_cents) == (
+        "issued",
+        None,
+        "",
+        None,
+    )

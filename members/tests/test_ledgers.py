@@ -252,3 +252,32 @@ def test_birthdays_are_recorded_once_a_year_on_the_day(levels, today, born, cele
     services.record_birthdays(today=today)  # a rerun the same day records nothing new
     expected = [("member.birthday", {"day": today.isoformat()})] if celebrates else []
     assert list(events_of(member).values_list("kind", "data")) == expected
+
+
+def test_returned_points_do_not_count_towards_a_level_and_reversed_ones_do(levels):
+    member = MemberFactory()
+    services.add_points(member, 2500, reason="Order 1", source=LedgerSource.ORDER, idempotency_key="o1")
+    services.spend_points(member, 2000, reason="Order 2", idempotency_key="o2")
+    services.return_points(member, 2000, reason="Order 2 cancelled", idempotency_key="o2-back")
+    services.return_points(member, 2000, reason="Order 2 cancelled", idempotency_key="o2-back")  # a retry
+    member.refresh_from_db()
+    assert (member.points, member.lifetime_points, member.level.name) == (2500, 2500, "Gold")
+    # Earned points taken back: lifetime falls too; the level stays (staff move levels by hand).
+    services.spend_points(member, 2000, reason="Order 3", idempotency_key="o3")
+    taken = services.reverse_earned_points(member, 2500, reason="Order 1 refunded", idempotency_key="o1-back")
+    member.refresh_from_db()
+    assert (taken.delta, member.points, member.lifetime_points, member.level.name) == (-500, 0, 2000, "Gold")
+    assert services.reverse_earned_points(member, 10, reason="Again", idempotency_key="o1-again") is None
+    assert PointsEntry.objects.filter(member=member, source=LedgerSource.REFUND).count() == 2
+    assert services.ledger_drift(member) == {"points": 0, "balance_cents": 0}
+
+
+def test_stored_value_refunded_to_a_member_is_a_refund_entry(levels):
+    member = MemberFactory()
+    services.top_up_balance(member, 5000, reason="Top-up", idempotency_key="t")
+    services.pay_with_balance(member, 3000, reason="Order 1", idempotency_key="p")
+    entry = services.refund_balance(member, 3000, reason="Order 1 refunded", idempotency_key="p-back")
+    member.refresh_from_db()
+    assert (entry.source, entry.balance_after, member.balance_cents) == (LedgerSource.REFUND, 5000, 5000)
+    with pytest.raises(services.LoyaltyError, match="The amount must be more than 0 cents."):
+        services.refund_balance(member, 0, reason="Nothing", idempotency_key="zero")
