@@ -384,9 +384,10 @@ def place_order(member: Member, request: CheckoutRequest, *, acting_user) -> Ord
     else:
         figures = quote(request.lines, member, delivery=request.delivery, now=now)
     _check_limits(member, figures)
-    _take_stock(figures)
+    # Lock order: the member, a group's seat, then the SKUs (cancelling takes them in this order too).
     if special and bargain is None:
         group = _take_group_seat(member, figures, group, now)
+    _take_stock(figures)
     number = _free_order_number()
     coupon = None
     if str(request.coupon_code or "").strip():
@@ -684,13 +685,12 @@ def record_payment_result(
     """A provider says a payment succeeded or failed. Replays and late, out-of-order callbacks
     change nothing twice: a payment that succeeded stays succeeded, an order is paid once, and
     money arriving for an order cancelled meanwhile is handed straight back."""
-    payment = (
-        Payment.objects.select_for_update()
-        .filter(provider=provider_key, reference=str(reference or "")[:64])
-        .first()
-    )
-    if payment is None:
+    found = Payment.objects.filter(provider=provider_key, reference=str(reference or "")[:64]).first()
+    if found is None:
         raise ShopError(_("No payment with this reference."))
+    # The order's row first, then the payment's: cancelling and refunding lock in that order.
+    order = _locked(found.order)
+    payment = Payment.objects.select_for_update().get(pk=found.pk)
     if payment.status in (Payment.Status.SUCCEEDED, Payment.Status.REFUNDED):
         return payment  # already settled: a replay, or a failure reported after the success
     if not succeeded:
@@ -710,7 +710,6 @@ def record_payment_result(
         status=Payment.Status.SUCCEEDED, settled_at=now, last_callback=payload or {}
     )
     payment.status, payment.settled_at = Payment.Status.SUCCEEDED, now
-    order = _locked(payment.order)
     if order.status == OrderStatus.PENDING_PAYMENT:
         _mark_paid(order, None, note=_("Paid: %(provider)s") % {"provider": payment.provider})
     else:
@@ -849,8 +848,12 @@ def _give_back(order: Order, acting_user, *, restock: bool, reason: str) -> None
             acting_user=acting_user,
         )
     if restock:
-        for sku_id, quantity in sorted(order.lines.exclude(sku=None).values_list("sku_id", "quantity")):
-            Sku.objects.filter(pk=sku_id).update(stock=F("stock") + quantity)
+        _restock(order)
+
+
+def _restock(order: Order) -> None:
+    for sku_id, quantity in sorted(order.lines.exclude(sku=None).values_list("sku_id", "quantity")):
+        Sku.objects.filter(pk=sku_id).update(stock=F("stock") + quantity)
 
 
 @transaction.atomic
@@ -862,18 +865,20 @@ def cancel_order(order: Order, *, reason: str, acting_user) -> Order:
     order = _set_status(
         order, CANCELLABLE, OrderStatus.CANCELLED, reason, acting_user, cancelled_at=timezone.now()
     )
-    _give_back(order, acting_user, restock=True, reason=reason)
+    Payment.objects.filter(order=order, status=Payment.Status.PENDING).update(status=Payment.Status.FAILED)
     if order.coupon_id:
         coupons.release_coupon(
             Coupon.objects.get(pk=order.coupon_id), order_reference=order.number, acting_user=acting_user
         )
-    Payment.objects.filter(order=order, status=Payment.Status.PENDING).update(status=Payment.Status.FAILED)
+    _give_back(order, acting_user, restock=False, reason=reason)
+    # The group's row before the SKUs': checkout's lock order (member, group, SKUs).
     if order.group_buy_id:
         GroupBuy.objects.filter(pk=order.group_buy_id, joined__gt=0).update(joined=F("joined") - 1)
     if order.bargain_id:
         Bargain.objects.filter(pk=order.bargain_id, status=Bargain.Status.ORDERED).update(
             status=Bargain.Status.OPEN
         )
+    _restock(order)
     _event("order.cancelled", order, reason=reason)
     return order
 
@@ -940,11 +945,14 @@ def close_expired_group_buys(now=None) -> dict[str, int]:
     failed = 0
     for group in GroupBuy.objects.filter(status=GroupBuy.Status.OPEN, expires_at__lte=now).order_by("pk"):
         with transaction.atomic():
+            # The group's orders first, then the group: a payment callback locks an order and
+            # then its group, so the other way round could deadlock with one.
+            orders = list(Order.objects.select_for_update().filter(group_buy=group).order_by("pk"))
             if not GroupBuy.objects.filter(pk=group.pk, status=GroupBuy.Status.OPEN).update(
                 status=GroupBuy.Status.FAILED, closed_at=now
             ):
                 continue
-            for order in Order.objects.filter(group_buy=group).order_by("pk"):
+            for order in orders:
                 if order.status == OrderStatus.PENDING_PAYMENT:
                     cancel_order(order, reason=_("The group did not fill in time"), acting_user=None)
                 elif order.status in REFUNDABLE:

@@ -173,3 +173,54 @@ def test_the_member_is_told_when_the_order_is_paid_shipped_and_refunded(shop):
             f"订单 {number}（¥100.00）已退款：Lost in the post。储值和积分已退回您的账户，其他支付方式按原路退回。",
         ),
     ]
+
+
+def test_bad_input_is_refused_with_a_message_and_changes_nothing(shop):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    member = MemberFactory()
+    loyalty.top_up_balance(member, 5_000, reason="Top-up", idempotency_key="t")
+    sku = ProductFactory().skus.get()
+    refusals = {}
+    cases = {
+        "negative": {"lines": [services.LineRequest(sku.pk, -1)]},
+        "too many": {"lines": [services.LineRequest(sku.pk, 100)]},
+        "not a number": {"lines": [services.LineRequest(sku.pk, "two")]},
+        "unknown sku": {"lines": [services.LineRequest(sku.pk + 1000, 1)]},
+        "empty": {"lines": []},
+        "no address": {"lines": [line(sku)], "address": ""},
+        "pick-up elsewhere": {"lines": [line(sku)], "delivery": "pickup", "pickup_store": "Mars"},
+        "no payment": {"lines": [line(sku)], "payment_provider": "bitcoin"},
+        "points for a cash sku": {"lines": [line(sku, with_points=True)]},
+    }
+    for name, fields in cases.items():
+        with pytest.raises(services.ShopError) as refusal:
+            place(member, *fields.pop("lines"), use_balance=True, **fields)
+        refusals[name] = str(refusal.value)
+    template = CouponTemplateFactory(valid_from=timezone.now() - dt.timedelta(days=2))
+    coupon = coupon_services.issue_coupon(template, member, acting_user=None)
+    coupon.__class__.objects.filter(pk=coupon.pk).update(expires_at=timezone.now() - dt.timedelta(days=1))
+    with pytest.raises(services.ShopError) as expired:
+        place(member, line(sku), coupon_code=coupon.code, use_balance=True)
+    assert refusals == {
+        "negative": "The quantity must be at least 1.",
+        "too many": "You can buy at most 99 of one item at a time.",
+        "not a number": "The quantity must be a whole number.",
+        "unknown sku": "A product in your order is not sold here.",
+        "empty": "Your cart is empty.",
+        "no address": "Give the full delivery address.",
+        "pick-up elsewhere": "Choose the store you will pick the order up from.",
+        "no payment": "Choose how you will pay the ¥50.00 left to pay.",
+        "points for a cash sku": f"“{sku.product.title}” cannot be bought that way.",
+    }
+    assert str(expired.value).startswith(f"The coupon {coupon.code} expired on ")
+    member.refresh_from_db()
+    coupon.refresh_from_db()
+    assert (Order.objects.count(), Sku.objects.get(pk=sku.pk).stock, member.balance_cents, coupon.status) == (
+        0,
+        10,
+        5_000,
+        "issued",
+    )
