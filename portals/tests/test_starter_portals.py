@@ -132,8 +132,12 @@ def test_every_internal_link_on_every_page_menu_and_footer_answers(
         internal, _, _ = sorted_links(hrefs_in(html), "acme.localhost")
         links |= internal
     # The member card invites anonymous visitors to sign up or log in; My account asks them to log in.
-    # The header's magnifier opens the portal's search.
-    entrances = {"/accounts/signup/", "/accounts/login/"} if template == "member-mall" else set()
+    # The header's magnifier opens the portal's search. The member mall leads to its shop and orders.
+    entrances = (
+        {"/accounts/signup/", "/accounts/login/", "/shop/", "/account/orders/"}
+        if template == "member-mall"
+        else set()
+    )
     expected = {*every_page(template, language), "/account/", "/search/", *entrances}
     assert {link for link in links if not link.startswith("/accounts/login/?")} == expected
     assert_internal_links_answer(client, links, "acme.localhost")
