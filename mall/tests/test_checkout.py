@@ -224,3 +224,36 @@ def test_bad_input_is_refused_with_a_message_and_changes_nothing(shop):
         5_000,
         "issued",
     )
+
+
+def test_a_customers_orders_are_in_their_data_and_deleting_the_account_clears_the_address(shop):
+    from accounts import services as accounts
+
+    member = MemberFactory()
+    order = place(member, line(ProductFactory(title="Beans").skus.get(), 2))
+    exported = accounts.export_customer_data(member.user)["orders"]
+    assert exported == [
+        {
+            "number": order.number,
+            "status": "pending_payment",
+            "placed": order.created_at.isoformat(),
+            "total_cents": 20_000,
+            "points_spent": 0,
+            "delivery": "shipping",
+            "recipient_name": "Wang Fang",
+            "recipient_phone": "13800000000",
+            "address": "88 Yuyuan Road, Shanghai",
+            "pickup_store": "",
+            "lines": [
+                {"title": "Beans", "options": "", "quantity": 2, "unit_price_cents": 10_000, "unit_points": 0}
+            ],
+        }
+    ]
+    accounts.delete_account(member.user, acting_user=member.user)
+    order.refresh_from_db()
+    assert (order.recipient_name, order.recipient_phone, order.address, order.total_cents) == (
+        "",
+        "",
+        "",
+        20_000,
+    )
