@@ -1,31 +1,5 @@
-"""What a product's description is made of: text, pictures and videos."""
+"""What a product's description is made of (the block library's description blocks)."""
 
-from django.utils.translation import gettext_lazy as _
-from grapple.helpers import register_streamfield_block
-from grapple.models import GraphQLImage, GraphQLString
-from wagtail import blocks
-from wagtail.images.blocks import ImageChooserBlock
+from blocks.description import description_blocks
 
-from blocks.media import VideoBlock
-
-TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link"]
-
-
-@register_streamfield_block
-class DescriptionImageBlock(blocks.StructBlock):
-    image = ImageChooserBlock()
-    caption = blocks.CharBlock(required=False, max_length=200)
-
-    graphql_fields = [GraphQLImage("image"), GraphQLString("caption")]
-
-    class Meta:
-        icon = "image"
-        template = "mall/description_image.html"
-        label = _("Picture")
-
-
-DESCRIPTION_BLOCKS = [
-    ("text", blocks.RichTextBlock(features=TEXT_FEATURES, label=_("Text"))),
-    ("image", DescriptionImageBlock()),
-    ("video", VideoBlock()),
-]
+DESCRIPTION_BLOCKS = description_blocks()
