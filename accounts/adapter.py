@@ -8,6 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from accounts import services
+from accounts.invitations import invitation_from
 from accounts.models import CustomerProfile
 from core.language import remember_language
 
@@ -42,6 +43,7 @@ class CustomerAccountAdapter(DefaultAccountAdapter):
                     privacy_policy_url=getattr(form, "policy_url", "")
                     if form.cleaned_data.get("privacy_policy")
                     else "",
+                    invited=invitation_from(request),
                     acting_user=None,
                 )
         return user

@@ -36,7 +36,12 @@ class AccountError(Exception):
 
 @transaction.atomic
 def register_customer(
-    user, *, preferred_language: str, privacy_policy_url: str = "", acting_user=None
+    user,
+    *,
+    preferred_language: str,
+    privacy_policy_url: str = "",
+    invited: dict | None = None,
+    acting_user=None,
 ) -> CustomerProfile:
     """Called once a customer has signed up: their profile (with when they accepted the privacy
     policy at `privacy_policy_url`, if the brand has one), and a customer.signed_up event (the
@@ -51,7 +56,13 @@ def register_customer(
     profile, _created = CustomerProfile.objects.get_or_create(
         user=user, defaults={"preferred_language": preferred_language, **consent}
     )
-    record_event("customer.signed_up", subject=user, data={}, idempotency_key=f"customer.signed_up:{user.pk}")
+    # `invited`: the invitation the visitor came with (accounts.invitations), for the domain that issued it.
+    record_event(
+        "customer.signed_up",
+        subject=user,
+        data={"invited": invited} if invited else {},
+        idempotency_key=f"customer.signed_up:{user.pk}",
+    )
     return profile
 
 

@@ -27,6 +27,7 @@ urlpatterns = [
     path("account/coupons/", include("coupons.urls")),
     path("account/notifications/", include("notifications.urls")),
     path("", include("mall.urls")),  # /shop/ and /account/orders/
+    path("", include("events.urls")),  # /events/ and /account/events/
     path("", include("knowledge.urls")),  # /search/ and the help centre's small forms
     # Customers: sign-up, log-in, e-mail verification, password reset (django-allauth), profile.
     # settings.LOGIN_URL is the URL name "login": customers' log-in here, the console's on public hosts.

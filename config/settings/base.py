@@ -66,6 +66,7 @@ TENANT_APPS = [
     "coupons",  # coupon templates, issued coupons, redemption
     "knowledge",  # help centre articles, the portal's search box, search analytics
     "mall",  # the brand's shop: products, SKUs, carts, orders, payments, group-buys, bargains
+    "events",  # events and sessions, sign-ups and tickets, daily check-in, invite campaigns
     "portals",  # no tables: the starter portals new tenants are built from, and the demo
 ]
 

@@ -1,0 +1,1 @@
+"""Events in the brand admin (filled in below)."""

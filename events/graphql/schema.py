@@ -1,0 +1,1 @@
+VIEWER_FIELDS: dict = {}

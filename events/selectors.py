@@ -1,0 +1,162 @@
+"""Reads for event pages, blocks, the admin and GraphQL, each with its joins done once."""
+
+import datetime as dt
+
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+
+from events.models import (
+    Audience,
+    Campaign,
+    DailyCheckIn,
+    Draw,
+    Event,
+    EventSession,
+    Invitation,
+    Registration,
+)
+from members.models import Member
+
+
+def member_of(user) -> Member | None:
+    if user is None or not user.is_authenticated:
+        return None
+    return Member.objects.select_related("level").filter(user=user).first()
+
+
+def audience_filter(member) -> Q:
+    """Events `member` (None: a visitor) may see: everyone's; members' when a member; their level's."""
+    allowed = Q(audience=Audience.EVERYONE)
+    if member is not None:
+        allowed |= Q(audience=Audience.MEMBERS)
+        if member.level_id:
+            allowed |= Q(audience=Audience.LEVELS, levels=member.level_id)
+    return allowed
+
+
+def published_events():
+    return (
+        Event.objects.filter(is_published=True)
+        .select_related("image")
+        .prefetch_related(
+            Prefetch("sessions", queryset=EventSession.objects.order_by("starts_at", "pk")),
+            "levels",
+            "questions",
+        )
+    )
+
+
+def upcoming_events(member=None, *, now=None, public_only=False):
+    """Published, not cancelled events with a session still to start, soonest first. Blocks pass
+    `public_only` (everyone's events only) so a page body is the same for every visitor."""
+    now = now or timezone.now()
+    events = published_events().filter(cancelled_at__isnull=True, sessions__starts_at__gt=now)
+    events = (
+        events.filter(audience=Audience.EVERYONE) if public_only else events.filter(audience_filter(member))
+    )
+    from django.db.models import Min
+
+    return (
+        events.annotate(next_start=Min("sessions__starts_at", filter=Q(sessions__starts_at__gt=now)))
+        .order_by("next_start", "pk")
+        .distinct()
+    )
+
+
+def event_for(member, slug: str) -> Event | None:
+    """The published event at `slug` (whoever may sign up: pages say who can)."""
+    return published_events().filter(slug=slug).first()
+
+
+def registrations_of(member, *, upcoming_only=False):
+    if member is None:
+        return Registration.objects.none()
+    found = (
+        Registration.objects.filter(member=member)
+        .select_related("session__event")
+        .order_by("-created_at", "-pk")
+    )
+    if upcoming_only:
+        found = found.filter(session__ends_at__gt=timezone.now()).exclude(
+            status=Registration.Status.CANCELLED
+        )
+    return found
+
+
+def registration_of(member, ticket_code: str) -> Registration | None:
+    if member is None:
+        return None
+    return (
+        Registration.objects.filter(member=member, ticket_code=ticket_code)
+        .select_related("session__event")
+        .first()
+    )
+
+
+def attendance(event: Event) -> list[dict]:
+    """Per session: seats, signed up, waitlisted and checked in, counted in one query."""
+    rows = (
+        EventSession.objects.filter(event=event)
+        .order_by("starts_at", "pk")
+        .annotate(
+            signed_up=Count("registrations", filter=Q(registrations__status=Registration.Status.REGISTERED)),
+            waitlisted=Count("registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED)),
+            checked_in=Count("registrations", filter=Q(registrations__checked_in_at__isnull=False)),
+        )
+    )
+    return [
+        {
+            "session": row,
+            "capacity": row.capacity,
+            "signed_up": row.signed_up,
+            "waitlisted": row.waitlisted,
+            "checked_in": row.checked_in,
+        }
+        for row in rows
+    ]
+
+
+def check_in_calendar(member, *, today: dt.date, days: int = 7) -> list[dict]:
+    """The last `days` local days ending today, each with the member's check-in (or None)."""
+    start = today - dt.timedelta(days=days - 1)
+    found = (
+        {}
+        if member is None
+        else {c.day: c for c in DailyCheckIn.objects.filter(member=member, day__gte=start, day__lte=today)}
+    )
+    return [
+        {"day": start + dt.timedelta(days=offset), "check_in": found.get(start + dt.timedelta(days=offset))}
+        for offset in range(days)
+    ]
+
+
+def current_streak(member, *, today: dt.date) -> int:
+    """Days in a row up to today (or up to yesterday when today's check-in is still to come)."""
+    if member is None:
+        return 0
+    last = (
+        DailyCheckIn.objects.filter(member=member, day__gte=today - dt.timedelta(days=1))
+        .order_by("-day")
+        .first()
+    )
+    return last.streak if last else 0
+
+
+def running_campaigns(*, now=None):
+    now = now or timezone.now()
+    return Campaign.objects.filter(is_published=True, starts_at__lte=now, ends_at__gt=now).prefetch_related(
+        "goals", "prizes"
+    )
+
+
+def campaign_progress(campaign: Campaign, member) -> dict:
+    if member is None:
+        return {"invited": 0, "qualified": 0, "draws": []}
+    invitations = Invitation.objects.filter(campaign=campaign, inviter=member)
+    return {
+        "invited": invitations.count(),
+        "qualified": invitations.filter(qualified_at__isnull=False).count(),
+        "draws": list(
+            Draw.objects.filter(campaign=campaign, member=member).select_related("prize").order_by("number")
+        ),
+    }
