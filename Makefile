@@ -41,6 +41,7 @@ bench: setup ## Run the benchmarks and write bench/results/*.json
 	$(PY) bench/lighthouse.py
 	$(PY) bench/campaign.py
 	$(PY) bench/search.py
+	$(PY) bench/checkout.py
 
 lint: install ## ruff check and format check
 	$(VENV)/bin/ruff check .
