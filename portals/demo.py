@@ -18,6 +18,7 @@ from coupons.services import issue_coupon, save_coupon_template
 from members import services as loyalty
 from members.models import LedgerSource, Member
 from members.services import create_member_level
+from portals.demo_events import seed_demo_events
 from portals.demo_help_centre import seed_demo_help_centre
 from portals.demo_mall import seed_demo_shop
 from portals.starter_portals import button, link, translation_key
@@ -77,6 +78,7 @@ def create_demo_tenant(demo, *, agency) -> services.ProvisionedTenant:
         seed_demo_pages(demo["template"])
         seed_demo_help_centre(demo["help_centre"], phone=demo["contact_phone"], email=demo["contact_email"])
         seed_demo_shop(demo["help_centre"])
+        seed_demo_events(demo["help_centre"])
     return result
 
 
