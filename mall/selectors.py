@@ -23,6 +23,7 @@ from mall.models import (
     ProductImage,
     SaleMode,
     Sku,
+    TaggedProduct,
     Visibility,
 )
 from members.models import Member
@@ -230,3 +231,92 @@ def open_bargain(member, sku_ids) -> Bargain | None:
         .order_by("-created_at")
         .first()
     )
+
+
+# --- Shelves (page blocks) and GraphQL -----------------------------------------------------------
+
+
+def renditions_of(lookup: str, specs) -> Prefetch:
+    """Prefetch the renditions `specs` of the images at `lookup` ("images__image__renditions"):
+    Wagtail then finds an existing rendition without a query per picture (a missing one is made
+    and added)."""
+    from wagtail.images import get_image_model
+
+    rendition = get_image_model().get_rendition_model()
+    return Prefetch(lookup, queryset=rendition.objects.filter(filter_spec__in=list(specs)))
+
+
+def shelf_products(
+    source: str, *, category: str = "", tag: str = "", slugs=(), limit: int = 8, image_specs=()
+) -> list[Product]:
+    """Products for a page block: published, for everyone, sale not over, newest first (chosen
+    ones in the order chosen). Page bodies are cached for every visitor (builder/fragments.py), so
+    a shelf never holds a product some visitors may not see; its cards show list prices. Four
+    queries at most however many products: products, SKUs, pictures, their renditions."""
+    products = (
+        Product.objects.filter(is_published=True, visibility=Visibility.EVERYONE)
+        .filter(Q(sale_ends__isnull=True) | Q(sale_ends__gt=timezone.now()))
+        .select_related("category")
+        .prefetch_related(
+            Prefetch("skus", queryset=Sku.objects.order_by("sort_order", "pk")),
+            Prefetch(
+                "images", queryset=ProductImage.objects.select_related("image").order_by("sort_order", "pk")
+            ),
+        )
+        .order_by("-created_at", "-pk")
+    )
+    if image_specs:
+        products = products.prefetch_related(renditions_of("images__image__renditions", image_specs))
+    if source == "category":
+        products = products.filter(Q(category__slug=category) | Q(category__parent__slug=category))
+    elif source == "tag":
+        products = products.filter(tags__name=tag)
+    elif source == "featured":
+        products = products.filter(featured=True)
+    elif source == "points":
+        products = products.filter(pk__in=Sku.objects.filter(points_price__isnull=False).values("product_id"))
+    elif source == "group_buy":
+        products = products.filter(sale_mode=SaleMode.GROUP_BUY, group_price_cents__isnull=False)
+    elif source == "chosen":
+        wanted = [slug for slug in dict.fromkeys(slugs) if slug]
+        found = {product.slug: product for product in products.filter(slug__in=wanted)}
+        return [found[slug] for slug in wanted if slug in found][:limit]
+    elif source != "new":
+        return []
+    return list(products[:limit])
+
+
+@dataclass(frozen=True)
+class CategoryNode:
+    category: ProductCategory
+    children: list
+
+
+def category_tree(image_specs=()) -> list[CategoryNode]:
+    """Top categories in order, each with its sub-categories: one query (two with renditions)."""
+    rows = ProductCategory.objects.select_related("image").order_by("sort_order", "name")
+    if image_specs:
+        rows = rows.prefetch_related(renditions_of("image__renditions", image_specs))
+    rows = list(rows)
+    children: dict[int, list] = {}
+    for row in rows:
+        if row.parent_id is not None:
+            children.setdefault(row.parent_id, []).append(CategoryNode(row, []))
+    return [CategoryNode(row, children.get(row.pk, [])) for row in rows if row.parent_id is None]
+
+
+def category_slugs_missing(slugs) -> list[str]:
+    """Which of `slugs` no category has (a block refuses them when it is saved)."""
+    wanted = [slug for slug in dict.fromkeys(slugs) if slug]
+    found = set(ProductCategory.objects.filter(slug__in=wanted).values_list("slug", flat=True))
+    return [slug for slug in wanted if slug not in found]
+
+
+def product_slugs_missing(slugs) -> list[str]:
+    wanted = [slug for slug in dict.fromkeys(slugs) if slug]
+    found = set(Product.objects.filter(slug__in=wanted).values_list("slug", flat=True))
+    return [slug for slug in wanted if slug not in found]
+
+
+def product_tag_exists(tag: str) -> bool:
+    return TaggedProduct.objects.filter(tag__name=tag).exists()
