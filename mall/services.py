@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import F, Sum, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,6 +44,7 @@ from mall.models import (
     SaleMode,
     ShopSettings,
     Sku,
+    Visibility,
     new_order_number,
 )
 from members import services as loyalty
@@ -284,17 +285,29 @@ def _check_delivery(request: CheckoutRequest, shop: ShopSettings) -> None:
         raise ShopError(" ".join(errors))
 
 
-def quote(lines: list[LineRequest], member, *, delivery: str = Delivery.SHIPPING, now=None) -> Quote:
+def _skus_with_rules(ids) -> dict[int, Sku]:
+    """SKUs with their products and level rules; the products' levels only when one of them is
+    for some levels (most are for everyone, and checkout is a hot path)."""
+    skus = {
+        sku.pk: sku
+        for sku in Sku.objects.select_related("product")
+        .prefetch_related("product__level_rules")
+        .filter(pk__in=[pk for pk in ids if str(pk).isdigit()])
+    }
+    products = [sku.product for sku in skus.values() if sku.product.visibility == Visibility.LEVELS]
+    if products:
+        prefetch_related_objects(products, "levels")
+    return skus
+
+
+def quote(
+    lines: list[LineRequest], member, *, delivery: str = Delivery.SHIPPING, now=None, shop=None
+) -> Quote:
     """The order's figures for these lines and this member, as checkout will charge them
     (coupon aside). Refused with ShopError for anything that cannot be bought."""
     now = now or timezone.now()
     lines = _lines(CheckoutRequest(lines=lines))
-    skus = {
-        sku.pk: sku
-        for sku in Sku.objects.select_related("product")
-        .prefetch_related("product__levels", "product__level_rules")
-        .filter(pk__in=[line.sku_id for line in lines if str(line.sku_id).isdigit()])
-    }
+    skus = _skus_with_rules([line.sku_id for line in lines])
     priced, subtotal, points = [], 0, 0
     for line in lines:
         sku = skus.get(int(line.sku_id)) if str(line.sku_id).isdigit() else None
@@ -316,11 +329,13 @@ def quote(lines: list[LineRequest], member, *, delivery: str = Delivery.SHIPPING
         priced.append((sku, line.quantity, line.with_points, price))
         subtotal += price.cents * line.quantity
         points += price.points * line.quantity
-    shipping = shipping_for(member, subtotal, delivery, shop_settings())
+    shipping = shipping_for(member, subtotal, delivery, shop or shop_settings())
     return Quote(priced, subtotal, shipping, points)
 
 
-def _special_quote(request: CheckoutRequest, member, now) -> tuple[Quote, GroupBuy | None, Bargain | None]:
+def _special_quote(
+    request: CheckoutRequest, member, now, shop
+) -> tuple[Quote, GroupBuy | None, Bargain | None]:
     """A group-buy or bargain order: one unit of one SKU at the group's or the bargain's price."""
     if len(request.lines) != 1 or _quantity(request.lines[0].quantity) != 1 or request.lines[0].with_points:
         raise ShopError(_("A group-buy or bargain order is for one item."))
@@ -356,7 +371,7 @@ def _special_quote(request: CheckoutRequest, member, now) -> tuple[Quote, GroupB
             group = GroupBuy.objects.filter(pk=request.group_buy_id, product=product).first()
             if group is None:
                 raise ShopError(_("This group no longer exists."))
-    shipping = shipping_for(member, price.cents, request.delivery, shop_settings())
+    shipping = shipping_for(member, price.cents, request.delivery, shop)
     return Quote([(sku, 1, False, price)], price.cents, shipping, 0), group, bargain
 
 
@@ -367,27 +382,28 @@ def place_order(member: Member, request: CheckoutRequest, *, acting_user) -> Ord
     key = str(request.idempotency_key or "").strip()
     if not key or len(key) > 100:
         raise ShopError(_("This checkout form has expired; open the checkout again."))
-    existing = Order.objects.filter(member=member, idempotency_key=key).first()
-    if existing is not None:
-        return existing  # a double click or a retried request: the first order
     shop = shop_settings()
     _check_delivery(request, shop)
     member = Member.objects.select_for_update(of=("self",)).select_related("level").get(pk=member.pk)
     existing = Order.objects.filter(member=member, idempotency_key=key).first()
     if existing is not None:
-        return existing
+        return existing  # a double click or a retried request: the first order
     now = timezone.now()
     special = request.start_group_buy or request.group_buy_id is not None or request.bargain_id is not None
     group = bargain = None
     if special:
-        figures, group, bargain = _special_quote(request, member, now)
+        figures, group, bargain = _special_quote(request, member, now, shop)
     else:
-        figures = quote(request.lines, member, delivery=request.delivery, now=now)
+        figures = quote(request.lines, member, delivery=request.delivery, now=now, shop=shop)
+    for sku, quantity, _with_points, _price in figures.lines:
+        if sku.stock < quantity:  # as read a moment ago: sold out fails before any write
+            raise ShopError(_stock_message(sku))
     _check_limits(member, figures)
-    # Lock order: the member, a group's seat, then the SKUs (cancelling takes them in this order too).
+    # Lock order: the member, a group's seat, then the SKUs (cancelling takes them in this order
+    # too). The SKUs are taken last, right before the commit, so a popular SKU's row is locked
+    # for the shortest time: every other checkout of it waits only that long.
     if special and bargain is None:
         group = _take_group_seat(member, figures, group, now)
-    _take_stock(figures)
     number = _free_order_number()
     coupon = None
     if str(request.coupon_code or "").strip():
@@ -418,10 +434,12 @@ def place_order(member: Member, request: CheckoutRequest, *, acting_user) -> Ord
             raise ShopError(
                 _("Choose how you will pay the %(due)s left to pay.") % {"due": format_money(due)}
             )
+    paid_now = due == 0
     order = Order.objects.create(
         number=number,
         member=member,
-        status=OrderStatus.PENDING_PAYMENT,
+        status=OrderStatus.PAID if paid_now else OrderStatus.PENDING_PAYMENT,
+        paid_at=now if paid_now else None,
         delivery=request.delivery,
         recipient_name=request.recipient_name,
         recipient_phone=request.recipient_phone,
@@ -461,20 +479,41 @@ def place_order(member: Member, request: CheckoutRequest, *, acting_user) -> Ord
     _pay_from_ledgers(order, member, acting_user)
     if bargain is not None:
         Bargain.objects.filter(pk=bargain.pk).update(status=Bargain.Status.ORDERED)
-    _history(order, "", OrderStatus.PENDING_PAYMENT, _("Order placed"), acting_user)
+    history = [
+        OrderHistory(
+            order=order,
+            to_status=OrderStatus.PENDING_PAYMENT,
+            note=_("Order placed"),
+            acting_user=acting_user,
+            at=now,
+        )
+    ]
+    if paid_now:
+        history.append(
+            OrderHistory(
+                order=order,
+                from_status=OrderStatus.PENDING_PAYMENT,
+                to_status=OrderStatus.PAID,
+                note=_("Paid with points and stored value"),
+                acting_user=acting_user,
+                at=now,
+            )
+        )
+    OrderHistory.objects.bulk_create(history)
     record_event(
         "order.placed",
         subject=member,
         data={"order": order.pk, "number": order.number, "total_cents": total, "points": figures.points},
         idempotency_key=f"order.placed:{order.pk}",
     )
-    if due == 0:
-        _mark_paid(order, acting_user, note=_("Paid with points and stored value"))
+    if paid_now:
+        _after_paid(order)
     else:
         Payment.objects.create(order=order, provider=provider.key, amount_cents=due)
     if request.from_cart is not None:
         for sku, _count, with_points, _price in figures.lines:
             CartLine.objects.filter(cart=request.from_cart, sku=sku, with_points=with_points).delete()
+    _take_stock(figures)
     return order
 
 
@@ -644,6 +683,12 @@ def _mark_paid(order: Order, acting_user, *, note: str) -> Order:
     order = _set_status(
         order, {OrderStatus.PENDING_PAYMENT}, OrderStatus.PAID, note, acting_user, paid_at=timezone.now()
     )
+    _after_paid(order)
+    return order
+
+
+def _after_paid(order: Order) -> None:
+    """What a paid order sets off: its event, and a seat of its group counted as paid."""
     _event("order.paid", order)
     if order.group_buy_id:
         GroupBuy.objects.filter(pk=order.group_buy_id).update(paid=F("paid") + 1)
@@ -658,7 +703,6 @@ def _mark_paid(order: Order, acting_user, *, note: str) -> Order:
                 data={"group": group.pk, "product": group.product_id},
                 idempotency_key=f"group_buy.succeeded:{group.pk}",
             )
-    return order
 
 
 # --- Payments ------------------------------------------------------------------------------------
