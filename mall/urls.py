@@ -16,6 +16,7 @@ urlpatterns = [
     path("shop/pay/sandbox/<str:reference>/", views.sandbox_pay, name="sandbox_pay"),
     path("shop/payments/sandbox/callback/", views.sandbox_callback, name="sandbox_callback"),
     path("shop/groups/<int:group_id>/", views.group_buy, name="group_buy"),
+    path("shop/bargains/start/", views.start_bargain, name="start_bargain"),
     path("shop/bargains/<str:token>/", views.bargain, name="bargain"),
     path("shop/<str:slug>/", views.product, name="product"),
     path("account/orders/", views.order_list, name="order_list"),

@@ -105,3 +105,16 @@ def _erase_orders(user) -> None:
 @hooks.register(registry.CUSTOMER_DATA)
 def customer_data():
     return [registry.CustomerData("orders", _export_orders, _erase_orders)]
+
+
+@hooks.register(registry.ACCOUNT_SECTIONS)
+def account_sections():
+    """My account: the member's 3 most recent orders and a link to all of them (/account/orders/)."""
+    return [
+        registry.AccountSection(
+            "orders",
+            "mall/account_orders.html",
+            lambda request, member: {"orders": list(selectors.orders_of(member)[:3])},
+            order=50,
+        )
+    ]
