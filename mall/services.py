@@ -98,14 +98,24 @@ def _sku_for_sale(sku_id, member, *, with_points: bool) -> Sku:
             _("“%(title)s” is bought with its own button on the product page.") % {"title": product.title}
         )
     if pricing.unit_price(product, sku, member, with_points=with_points) is None:
-        raise ShopError(
+        message = (
             _("“%(title)s” cannot be bought with points.")
             if with_points
             else _("“%(title)s” is only for points.")
-        ) % {"title": product.title}
+        )
+        raise ShopError(message % {"title": product.title})
     if with_points and member is None:
         raise ShopError(_("Log in as a member to pay with points."))
     return sku
+
+
+def cart_for(*, user=None, token: str = "") -> Cart:
+    """The member's cart (made on first use), or the visitor's cart with this token, or a new one."""
+    if user is not None and user.is_authenticated:
+        cart, _created = Cart.objects.get_or_create(user=user)
+        return cart
+    found = Cart.objects.filter(token=token, user=None).first() if token else None
+    return found or Cart.objects.create()
 
 
 @transaction.atomic
@@ -769,6 +779,11 @@ def record_payment_in_store(order: Order, *, acting_user) -> Order:
     order = _locked(order)
     if order.status != OrderStatus.PENDING_PAYMENT:
         raise ShopError(_("Order %(number)s does not need paying.") % {"number": order.number})
+    if order.payment_provider != payments.PayInStore.key:
+        raise ShopError(
+            _("Order %(number)s is paid online; its payment is recorded when the provider confirms it.")
+            % {"number": order.number}
+        )
     now = timezone.now()
     Payment.objects.filter(order=order, status=Payment.Status.PENDING).update(
         status=Payment.Status.SUCCEEDED, settled_at=now

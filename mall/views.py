@@ -102,12 +102,11 @@ def _cart(request, *, create: bool = False) -> Cart | None:
                 return services.merge_carts(anonymous, user)
         cart = selectors.cart_of(user=user)
         if cart is None and create:
-            # No service makes an empty cart; get_or_create keeps one cart per member.
-            cart, _created = Cart.objects.get_or_create(user=user)
+            cart = services.cart_for(user=user)
         return cart
     cart = selectors.cart_of(token=token) if token else None
     if cart is None and create:
-        cart = Cart.objects.create()
+        cart = services.cart_for()
     if cart is not None and create:
         request._shop_cart_cookie = cart.token  # set again: 60 days from the last addition
     return cart
@@ -279,10 +278,6 @@ def add_to_cart(request):
     if not sku_id:
         _say(request, messages.ERROR, _("Choose one of the options first."))
         return redirect(back)
-    refusal = _price_kind_refusal(sku_id, _member(request), with_points=with_points)
-    if refusal:
-        _say(request, messages.ERROR, refusal)
-        return redirect(back)
     _cart(request)  # a visitor's cart joins the member's after log-in, before anything is added
     cookie_after_merge = getattr(request, "_shop_cart_cookie", None)
     try:
@@ -300,27 +295,6 @@ def add_to_cart(request):
         % {"item": str(line.sku), "quantity": line.quantity},
     )
     return _with_cart_cookie(request, redirect(back))
-
-
-def _price_kind_refusal(sku_id: str, member, *, with_points: bool) -> str:
-    """A SKU without a price of the kind asked for (points, or money), for a product the visitor
-    may buy. services._sku_for_sale refuses it too, but formats the ShopError rather than its
-    message (a TypeError): until that is fixed, the page says it first."""
-    sku = (
-        Sku.objects.select_related("product")
-        .prefetch_related("product__levels", "product__level_rules")
-        .filter(pk=sku_id if sku_id.isdigit() else None)
-        .first()
-    )
-    if sku is None or not pricing.sold_in_cart(sku.product):
-        return ""
-    if pricing.why_not_buyable(sku.product, member, timezone.now()):
-        return ""
-    if pricing.unit_price(sku.product, sku, member, with_points=with_points) is not None:
-        return ""
-    if with_points:
-        return _("“%(title)s” cannot be bought with points.") % {"title": sku.product.title}
-    return _("“%(title)s” is only for points.") % {"title": sku.product.title}
 
 
 @dataclass

@@ -37,6 +37,12 @@ MINIMAL = {
     "article_teaser": {},
     "article_faq": {"articles": []},
     "question_form": {},
+    "product_grid": {},
+    "product_carousel": {},
+    "category_list": {},
+    "points_rewards": {},
+    "new_arrivals": {},
+    "group_buys": {},
     "toy_greeting": {"text": "Hi"},
 }
 

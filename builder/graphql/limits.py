@@ -33,8 +33,9 @@ from graphql.language import DocumentNode, FragmentDefinitionNode
 from graphql.validation import NoSchemaIntrospectionCustomRule, ValidationRule, specified_rules
 from grapple.settings import grapple_settings
 
-# Arguments whose value is the number of items a list field returns (grapple's QuerySetList).
-PAGE_SIZE_ARGUMENTS = ("limit", "perPage")
+# Arguments whose value is the number of items a list field returns: grapple's QuerySetList
+# (`limit`, `perPage`) and the domains' paged lists (`first`: search, products, events ...).
+PAGE_SIZE_ARGUMENTS = ("limit", "perPage", "first")
 # Arguments whose length is the number of image renditions a field makes (ImageObjectType.srcSet).
 RENDITION_LIST_ARGUMENTS = ("sizes",)
 

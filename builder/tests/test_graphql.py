@@ -72,7 +72,7 @@ def test_home_page_blocks_are_typed(make_tenant, client):
     assert hero["heading"] == "欢迎来到 Lumen Coffee"
     assert hero["buttons"] == [
         {"linkText": "会员权益", "href": "/membership/", "style": "primary"},
-        {"linkText": "帮助中心", "href": "/help/", "style": "secondary"},
+        {"linkText": "商城", "href": "/shop/", "style": "secondary"},
     ]
     assert hero["appearance"] == {"variant": "light", "anchor": None}
     assert page["body"][4]["questions"][0] == {"question": "如何成为会员？"}

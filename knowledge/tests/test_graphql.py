@@ -215,20 +215,18 @@ def test_every_type_has_a_group_with_its_label_and_the_help_categories_to_narrow
                 {"value": str(ids["orders"]), "label": "Orders"},
             ],
         },
+        {"type": "products", "label": "Products", "total": 0, "filters": []},
+        {"type": "events", "label": "Events", "total": 0, "filters": []},
         {"type": "pages", "label": "Pages", "total": 0, "filters": []},
     ]
     in_orders = search(client, "cash", category=str(ids["orders"]), headers=EN)
     in_points = search(client, "cash", category=str(ids["points"]), headers=EN)
     unknown = search(client, "cash", category="not-a-category", headers=EN)
-    assert [(group["type"], group["total"]) for group in in_orders["groups"]] == [
-        ("articles", 2),
-        ("pages", 0),
-    ]
-    assert [(group["type"], group["total"]) for group in in_points["groups"]] == [
-        ("articles", 0),
-        ("pages", 0),
-    ]
-    assert [(group["type"], group["total"]) for group in unknown["groups"]] == [("articles", 0), ("pages", 0)]
+    # The category narrows articles; the other types have no categories and find nothing here.
+    others = [("products", 0), ("events", 0), ("pages", 0)]
+    assert [(group["type"], group["total"]) for group in in_orders["groups"]] == [("articles", 2), *others]
+    assert [(group["type"], group["total"]) for group in in_points["groups"]] == [("articles", 0), *others]
+    assert [(group["type"], group["total"]) for group in unknown["groups"]] == [("articles", 0), *others]
     assert search(client, "cash", types=["no-such-type"], headers=EN)["groups"] == []
 
 
@@ -519,7 +517,7 @@ def test_each_field_costs_a_fixed_number_of_queries(lumen, in_tenant):
 
     queries()  # the first request of the process loads what every later one shares
     with_two, data = queries()
-    assert [len(group["results"]) for group in data["search"]["groups"]] == [2, 0]
+    assert [len(group["results"]) for group in data["search"]["groups"]] == [2, 0, 0, 0]
     with in_tenant(lumen):
         orders = (
             HomePage.objects.get(depth=2, locale__language_code="en").get_descendants().get(slug="orders")
@@ -527,6 +525,6 @@ def test_each_field_costs_a_fixed_number_of_queries(lumen, in_tenant):
         for number in range(10):
             add_article(orders.specific, f"Cash tip {number}", "Cash is welcome.", slug=f"cash-{number}")
     with_twelve, data = queries()
-    assert [len(group["results"]) for group in data["search"]["groups"]] == [12, 0]
+    assert [len(group["results"]) for group in data["search"]["groups"]] == [12, 0, 0, 0]
     assert [category["articleCount"] for category in data["kbCategories"]] == [2, 12]
     assert with_twelve == with_two
