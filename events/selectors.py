@@ -8,11 +8,14 @@ from django.utils import timezone
 from events.models import (
     Audience,
     Campaign,
+    CampaignGoal,
     DailyCheckIn,
     Draw,
     Event,
     EventSession,
+    GoalReached,
     Invitation,
+    Prize,
     Registration,
 )
 from members.models import Member
@@ -160,3 +163,39 @@ def campaign_progress(campaign: Campaign, member) -> dict:
             Draw.objects.filter(campaign=campaign, member=member).select_related("prize").order_by("number")
         ),
     }
+
+
+def places_at(event: Event, member) -> list[Registration]:
+    """The member's places (signed up or waitlisted) at any session of `event`."""
+    if member is None:
+        return []
+    return list(
+        Registration.objects.filter(member=member, session__event=event)
+        .exclude(status=Registration.Status.CANCELLED)
+        .select_related("session")
+        .order_by("session__starts_at", "pk")
+    )
+
+
+def published_campaign(slug: str) -> Campaign | None:
+    """The published campaign at `slug`, its goals (fewest friends first, with their coupons) and prizes."""
+    return (
+        Campaign.objects.filter(is_published=True, slug=slug)
+        .select_related("image")
+        .prefetch_related(
+            Prefetch(
+                "goals", queryset=CampaignGoal.objects.select_related("coupon").order_by("friends", "pk")
+            ),
+            Prefetch("prizes", queryset=Prize.objects.order_by("sort_order", "pk")),
+        )
+        .first()
+    )
+
+
+def goals_reached(campaign: Campaign, member) -> set[int]:
+    """The ids of the campaign's goals whose rewards the member has received."""
+    if member is None:
+        return set()
+    return set(
+        GoalReached.objects.filter(goal__campaign=campaign, member=member).values_list("goal_id", flat=True)
+    )

@@ -13,7 +13,6 @@ urlpatterns = [
     path("events/campaigns/<str:slug>/draw/", views.draw, name="draw"),
     path("events/<str:slug>/", views.event, name="event"),
     path("events/<str:slug>/sign-up/", views.sign_up, name="sign_up"),
-    path("events/<str:slug>/desk/", views.check_in_desk, name="check_in_desk"),
     path("account/events/", views.my_events, name="my_events"),
     path("account/events/<str:code>/", views.ticket, name="ticket"),
     path("account/events/<str:code>/cancel/", views.cancel, name="cancel"),

@@ -107,3 +107,16 @@ def _erase(user) -> None:
 @hooks.register(registry.CUSTOMER_DATA)
 def customer_data():
     return [registry.CustomerData("events", _export, _erase)]
+
+
+@hooks.register(registry.ACCOUNT_SECTIONS)
+def account_sections():
+    """My account: the member's next 3 tickets, soonest first, and a link to all (/account/events/)."""
+    from core.language import tenant_time_zone
+
+    def next_tickets(request, member):
+        upcoming = selectors.registrations_of(member, upcoming_only=True).order_by("session__starts_at", "pk")
+        # My account renders in the server's time zone: the section shows the brand's.
+        return {"registrations": list(upcoming[:3]), "time_zone": tenant_time_zone()}
+
+    return [registry.AccountSection("events", "events/account_events.html", next_tickets, order=60)]
