@@ -51,6 +51,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permissions import register_permission_policy
 
 from core.admin import ModelAndCustomPermissionPolicy, ReadOnlyViewSetMixin, model_permissions
+from core.cache import bump_generation
 from core.csv import SafeCSVExportMixin
 from core.language import tenant_time_zone
 from core.money import format_money
@@ -81,7 +82,16 @@ def brand_time(value) -> str:
     return formats.date_format(timezone.localtime(value, zone), "SHORT_DATETIME_FORMAT")
 
 
-class ProtectedDeleteView(generic.DeleteView):
+class RefreshesPortalCache:
+    """Shelves in cached page bodies and anonymous GraphQL answers show products and categories:
+    a saved or deleted one makes the tenant's cached pages stale (core.cache), once it commits."""
+
+    def form_valid(self, form):
+        transaction.on_commit(bump_generation)  # dropped with the transaction if the save fails
+        return super().form_valid(form)
+
+
+class ProtectedDeleteView(RefreshesPortalCache, generic.DeleteView):
     """A delete refused by the database's PROTECT (rows that must keep pointing at this one) is
     told to staff as `protected_message`, with nothing deleted, rather than a server error."""
 
@@ -103,6 +113,14 @@ class ProductCategoryDeleteView(ProtectedDeleteView):
     protected_message = gettext_lazy("“%(name)s” has sub-categories: move or delete them first.")
 
 
+class ProductCategoryCreateView(RefreshesPortalCache, generic.CreateView):
+    pass
+
+
+class ProductCategoryEditView(RefreshesPortalCache, generic.EditView):
+    pass
+
+
 class ProductCategoryViewSet(ModelViewSet):
     """Shop → Categories: the shelves of the shop (ProductCategory.panels), one level deep."""
 
@@ -112,6 +130,8 @@ class ProductCategoryViewSet(ModelViewSet):
     menu_label = gettext_lazy("Categories")
     add_to_reference_index = False
     copy_view_enabled = False  # slugs are unique: a copy could not be saved as it is
+    add_view_class = ProductCategoryCreateView
+    edit_view_class = ProductCategoryEditView
     delete_view_class = ProductCategoryDeleteView
     search_fields = ["name", "slug"]
     list_display = ["name", "parent", "sort_order"]
@@ -187,7 +207,11 @@ def keep_current_stock(formset) -> None:
             sku.stock = current[pk]
 
 
-class ProductEditView(generic.EditView):
+class ProductCreateView(RefreshesPortalCache, generic.CreateView):
+    pass
+
+
+class ProductEditView(RefreshesPortalCache, generic.EditView):
     def save_instance(self):
         # form_valid runs this in a transaction: the SKU rows stay locked until the save commits.
         keep_current_stock(self.form.formsets["skus"])
@@ -248,6 +272,7 @@ class ProductViewSet(ModelViewSet):
     # A copy would repeat the SKU codes (unique) and the stock: "Add" is one click away.
     copy_view_enabled = False
     index_view_class = ProductIndexView
+    add_view_class = ProductCreateView
     edit_view_class = ProductEditView
     delete_view_class = ProductDeleteView
     search_fields = ["title"]

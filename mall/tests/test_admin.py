@@ -323,6 +323,28 @@ def test_a_product_with_a_group_buy_is_kept_with_a_message(brand, in_tenant):
         assert (Product.objects.count(), Sku.objects.count(), GroupBuy.objects.count()) == (1, 1, 1)
 
 
+def test_saving_or_deleting_a_category_refreshes_the_cached_pages_and_a_refused_delete_does_not(
+    brand, in_tenant
+):
+    from django.test import TestCase
+
+    from core.cache import generation
+
+    with in_tenant(brand):
+        coffee = ProductCategoryFactory(name="Coffee")
+        tea = ProductCategoryFactory(name="Tea")
+        ProductCategoryFactory(name="Beans", parent=coffee)
+        before = generation()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        staff().post(f"/admin/shop/categories/delete/{coffee.pk}/", HTTP_HOST=HOST)  # refused: has children
+    with in_tenant(brand):
+        assert generation() == before
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        staff().post(f"/admin/shop/categories/delete/{tea.pk}/", HTTP_HOST=HOST)
+    with in_tenant(brand):
+        assert (generation(), ProductCategory.objects.filter(pk=tea.pk).exists()) == (before + 1, False)
+
+
 # --- Orders ----------------------------------------------------------------------------------
 
 
