@@ -10,6 +10,7 @@ import datetime as dt
 import random
 import secrets
 import uuid
+import zoneinfo
 
 from django.core import signing
 from django.db import IntegrityError, connection, transaction
@@ -18,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import PortalError
+from core.language import tenant_time_zone
 from core.outbox import record_event
 from coupons import services as coupons
 from coupons.services import CouponError
@@ -46,8 +48,14 @@ class EventError(PortalError):
     """A refused operation; the message says why, in the words of the person who asked."""
 
 
+def brand_zone() -> zoneinfo.ZoneInfo:
+    """The brand's time zone: days and times customers read are the brand's, wherever the code runs
+    (a page, GraphQL, a task)."""
+    return zoneinfo.ZoneInfo(tenant_time_zone())
+
+
 def _when(moment) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+    return timezone.localtime(moment, brand_zone()).strftime("%Y-%m-%d %H:%M")
 
 
 def why_not_open(event: Event, member, now) -> str | None:
@@ -361,7 +369,7 @@ def check_in_today(member: Member, *, today: dt.date | None = None, acting_user=
     settings = DailyCheckInSettings.load()
     if not settings.enabled:
         raise EventError(_("Daily check-in is not on at the moment."))
-    today = today or timezone.localdate()
+    today = today or timezone.localdate(timezone=brand_zone())
     member = Member.objects.select_for_update().get(pk=member.pk)
     if DailyCheckIn.objects.filter(member=member, day=today).exists():
         raise EventError(_("You have already checked in today. Come back tomorrow!"))
