@@ -143,6 +143,13 @@ class Event(index.Indexed, ClusterableModel):
         return self.title
 
     def clean(self):
+        if self.slug in ("check-in", "campaigns"):  # /events/<these>/ are pages of their own (events/urls.py)
+            raise ValidationError(
+                {
+                    "slug": _("“%(slug)s” is taken by the events pages; choose another address.")
+                    % {"slug": self.slug}
+                }
+            )
         if self.signup_opens and self.signup_closes and self.signup_closes <= self.signup_opens:
             raise ValidationError({"signup_closes": _("Sign-up must close after it opens.")})
         if self.kind == self.Kind.OFFLINE and not (self.venue or "").strip():

@@ -41,6 +41,10 @@ price_validators = [
 ]
 
 
+# /shop/<these>/ are the shop's own pages (mall/urls.py): a product there could never be reached.
+RESERVED_SLUGS = frozenset({"cart", "checkout", "pay", "payments", "groups", "bargains", "category"})
+
+
 class Visibility(models.TextChoices):
     EVERYONE = "everyone", _("Everyone")
     MEMBERS = "members", _("Logged-in members")
@@ -249,6 +253,10 @@ class Product(index.Indexed, ClusterableModel):
 
     def clean(self):
         errors = {}
+        if self.slug in RESERVED_SLUGS:
+            errors["slug"] = _("“%(slug)s” is a page of the shop itself; choose another address.") % {
+                "slug": self.slug
+            }
         if self.sale_starts and self.sale_ends and self.sale_ends <= self.sale_starts:
             errors["sale_ends"] = _("The sale must end after it starts.")
         if self.sale_mode == SaleMode.GROUP_BUY:

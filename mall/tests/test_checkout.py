@@ -257,3 +257,14 @@ def test_a_customers_orders_are_in_their_data_and_deleting_the_account_clears_th
         "",
         20_000,
     )
+
+
+def test_a_product_cannot_take_the_address_of_a_shop_page(shop):
+    from django.core.exceptions import ValidationError
+
+    product = ProductFactory.build(slug="checkout", title="Checkout")
+    with pytest.raises(ValidationError) as refusal:
+        product.full_clean()
+    assert refusal.value.message_dict["slug"] == [
+        "“checkout” is a page of the shop itself; choose another address."
+    ]
