@@ -119,6 +119,25 @@ def attendance(event: Event) -> list[dict]:
     ]
 
 
+def registrations_at(event: Event):
+    """Every place at `event`, cancelled ones too, by session and then sign-up order, with the
+    member's account and level joined once (the admin's attendance page and its CSV)."""
+    return (
+        Registration.objects.filter(session__event=event)
+        .select_related("session", "member__user", "member__level")
+        .order_by("session__starts_at", "session__pk", "created_at", "pk")
+    )
+
+
+def check_in_counts(event: Event) -> dict:
+    """{"signed_up": seats taken, "checked_in": tickets checked in} at `event`, in one query (the
+    check-in desk's live counts)."""
+    return Registration.objects.filter(session__event=event).aggregate(
+        signed_up=Count("pk", filter=Q(status=Registration.Status.REGISTERED)),
+        checked_in=Count("pk", filter=Q(checked_in_at__isnull=False)),
+    )
+
+
 def check_in_calendar(member, *, today: dt.date, days: int = 7) -> list[dict]:
     """The last `days` local days ending today, each with the member's check-in (or None)."""
     start = today - dt.timedelta(days=days - 1)
@@ -143,6 +162,31 @@ def current_streak(member, *, today: dt.date) -> int:
         .first()
     )
     return last.streak if last else 0
+
+
+def campaign_invitations(campaign: Campaign):
+    """The friends who came through `campaign`'s links, newest first, with inviter and friend."""
+    return (
+        Invitation.objects.filter(campaign=campaign)
+        .select_related("inviter__user", "friend")
+        .order_by("-signed_up_at", "-pk")
+    )
+
+
+def campaign_goals_reached(campaign: Campaign):
+    """The goals members reached in `campaign` (their rewards given), newest first."""
+    return (
+        GoalReached.objects.filter(goal__campaign=campaign)
+        .select_related("goal", "member__user")
+        .order_by("-at", "-pk")
+    )
+
+
+def campaign_draws(campaign: Campaign):
+    """The lottery draws of `campaign`, newest first, with the member and the prize."""
+    return (
+        Draw.objects.filter(campaign=campaign).select_related("member__user", "prize").order_by("-at", "-pk")
+    )
 
 
 def running_campaigns(*, now=None):

@@ -26,6 +26,8 @@ from wagtail.models import Site
 from core.models import JobRun
 from coupons import services as coupon_services
 from coupons.tests.factories import CouponTemplateFactory
+from events import services as event_services
+from events.tests.factories import CampaignFactory, EventFactory
 from knowledge.models import HelpfulVote, Question
 from knowledge.tests.factories import add_article, add_help_centre
 from mall.tests.factories import ProductCategoryFactory, ProductFactory, line, place
@@ -71,6 +73,12 @@ MUST_BE_FOUND = {
     "admin/shop/orders/<int:pk>/refund/",
     "admin/shop/group-buys/",
     "admin/settings/mall/shopsettings/<int:pk>/",
+    "admin/events/edit/<int:pk>/",
+    "admin/events/<int:pk>/attendance/csv/",
+    "admin/events/<int:pk>/cancel/",
+    "admin/events/<int:pk>/desk/",
+    "admin/events/campaigns/<int:pk>/report/",
+    "admin/settings/events/dailycheckinsettings/<int:pk>/",
 }
 
 SETTINGS_ROUTE = "admin/settings/<slug:app_name>/<slug:model_name>/"
@@ -176,6 +184,8 @@ def brand(make_tenant, in_tenant):
         Question.objects.create(email="mei@example.com", message="Do points expire?")
         product = ProductFactory(category=ProductCategoryFactory())
         place(member, line(product.skus.get()))  # an order, with its history and payment
+        event_services.sign_up(member, EventFactory().sessions.get())  # an event with a ticket
+        CampaignFactory(goals=[{"friends": 1, "draws": 1}], prizes=[{"name": "Mug", "quantity": 1}])
         make_editor()
         site = Site.objects.get(is_default_site=True)
         samples = {Site: site.pk}
