@@ -209,6 +209,117 @@ def campaign_progress(campaign: Campaign, member) -> dict:
     }
 
 
+# --- Reads shared by the page blocks and GraphQL -------------------------------------------------
+
+
+def brand_zone():
+    """The brand's time zone. Requests do not activate it (timezone.localdate() is UTC there), so
+    blocks and GraphQL that speak of "today" or a day's sessions use this."""
+    import zoneinfo
+
+    from core.language import tenant_time_zone
+
+    return zoneinfo.ZoneInfo(tenant_time_zone())
+
+
+def brand_today(now=None) -> dt.date:
+    """Today's date in the brand's time zone: the day a daily check-in counts for."""
+    return timezone.localdate(now or timezone.now(), brand_zone())
+
+
+def visible_to(event: Event, member) -> bool:
+    """Whether `member` (None: a visitor) may see `event`, as audience_filter decides in queries
+    (the event's levels prefetched: no query)."""
+    if event.audience == Audience.EVERYONE:
+        return True
+    if member is None:
+        return False
+    if event.audience == Audience.MEMBERS:
+        return True
+    return member.level_id is not None and member.level_id in {level.pk for level in event.levels.all()}
+
+
+def events_for(member, *, upcoming: bool = True, now=None):
+    """Published events `member` (None: a visitor) may see. Upcoming: not cancelled, with a session
+    still to start, soonest first. Otherwise every one, past and cancelled too, the latest session
+    first."""
+    if upcoming:
+        return upcoming_events(member, now=now)
+    from django.db.models import F, Max
+
+    return (
+        published_events()
+        .filter(audience_filter(member))
+        .annotate(last_start=Max("sessions__starts_at"))
+        .order_by(F("last_start").desc(nulls_last=True), "-pk")
+        .distinct()
+    )
+
+
+def public_sessions_between(start, end, *, limit: int = 100) -> list[EventSession]:
+    """Sessions starting in [start, end) of published, not cancelled events for everyone, soonest
+    first, with their events: one query (a page block's calendar, the same for every visitor)."""
+    return list(
+        EventSession.objects.filter(
+            starts_at__gte=start,
+            starts_at__lt=end,
+            event__is_published=True,
+            event__cancelled_at__isnull=True,
+            event__audience=Audience.EVERYONE,
+        )
+        .select_related("event")
+        .order_by("starts_at", "pk")[:limit]
+    )
+
+
+def campaign_at(slug: str) -> Campaign | None:
+    """The published campaign at `slug` with its goals."""
+    goals = CampaignGoal.objects.select_related("coupon").order_by("sort_order", "friends")
+    return (
+        Campaign.objects.filter(slug=slug, is_published=True)
+        .prefetch_related(Prefetch("goals", goals))
+        .first()
+    )
+
+
+def campaigns_progress(member, campaigns) -> dict[int, dict]:
+    """{campaign id: {"invited", "counted", "draws_left", "reached": {goal ids}}} for `member` in
+    each of `campaigns` (their goals prefetched): three queries however many campaigns."""
+    ids = [campaign.pk for campaign in campaigns]
+    empty = {"invited": 0, "counted": 0, "draws_left": 0, "reached": set()}
+    if member is None or not ids:
+        return {pk: dict(empty) for pk in ids}
+    invited = {
+        row["campaign_id"]: row
+        for row in Invitation.objects.filter(campaign_id__in=ids, inviter=member)
+        .order_by()
+        .values("campaign_id")
+        .annotate(invited=Count("pk"), counted=Count("pk", filter=Q(qualified_at__isnull=False)))
+    }
+    reached = set(
+        GoalReached.objects.filter(member=member, goal__campaign_id__in=ids).values_list("goal_id", flat=True)
+    )
+    drawn = dict(
+        Draw.objects.filter(member=member, campaign_id__in=ids)
+        .order_by()
+        .values("campaign_id")
+        .annotate(count=Count("pk"))
+        .values_list("campaign_id", "count")
+    )
+    progress = {}
+    for campaign in campaigns:
+        goals = {goal.pk: goal for goal in campaign.goals.all()}
+        earned = sum(goal.draws for pk, goal in goals.items() if pk in reached)
+        row = invited.get(campaign.pk, {})
+        progress[campaign.pk] = {
+            "invited": row.get("invited", 0),
+            "counted": row.get("counted", 0),
+            "draws_left": max(0, earned - drawn.get(campaign.pk, 0)),
+            "reached": {pk for pk in goals if pk in reached},
+        }
+    return progress
+
+
 def places_at(event: Event, member) -> list[Registration]:
     """The member's places (signed up or waitlisted) at any session of `event`."""
     if member is None:
