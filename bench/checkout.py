@@ -215,7 +215,7 @@ def checkout_breakdown(member, sku_id: int, ops: int = BREAKDOWN_OPS) -> dict:
     def timed_execute(cursor, query, params=None, **kwargs):
         sql = re.sub(r'"s\d+_x\d+"', '"<savepoint>"', " ".join(str(query).split()))
         started = time.perf_counter()
-        if sql.startswith('UPDATE "mall_sku"'):
+        if sql.startswith(('UPDATE "mall_sku"', "UPDATE mall_sku")):
             marks["locked"] = started
         try:
             return plain_execute(cursor, query, params, **kwargs)

@@ -17,6 +17,7 @@ import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+import psycopg
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum, prefetch_related_objects
 from django.utils import timezone
@@ -400,7 +401,7 @@ def place_order(member: Member, request: CheckoutRequest, *, acting_user) -> Ord
     for attempt in range(3):
         try:
             return _place_order(member, request, acting_user=acting_user)
-        except IntegrityError as error:
+        except (IntegrityError, psycopg.errors.UniqueViolation) as error:  # the latter from prepared_cursor
             if "mall_order_number" not in str(error) or attempt == 2:
                 raise
     raise AssertionError("unreachable")

@@ -268,3 +268,20 @@ def test_a_product_cannot_take_the_address_of_a_shop_page(shop):
     assert refusal.value.message_dict["slug"] == [
         "“checkout” is a page of the shop itself; choose another address."
     ]
+
+
+def test_an_order_number_taken_at_the_same_moment_is_drawn_again(shop, monkeypatch):
+    from mall import models as mall_models
+
+    member = MemberFactory()
+    sku = ProductFactory().skus.get()
+    first = place(member, line(sku))
+    numbers = iter([first.number, "20990101-00000001"])
+    monkeypatch.setattr(services, "new_order_number", lambda: next(numbers))
+    second = place(member, line(sku))
+    assert (second.number, Order.objects.count(), Sku.objects.get(pk=sku.pk).stock) == (
+        "20990101-00000001",
+        2,
+        8,
+    )
+    assert mall_models.Order.objects.get(pk=second.pk).lines.count() == 1
