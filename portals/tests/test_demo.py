@@ -1,6 +1,7 @@
 """The demo brands get their own contacts and pages from the demo seeding, on top of a starter portal."""
 
 import pytest
+from django.utils import timezone
 
 from knowledge.models import ArticlePage
 from portals.demo import DEMO_TENANTS, create_demo_tenant
@@ -60,3 +61,32 @@ def test_a_demo_brand_shows_its_own_contacts_and_pages(demo, pages, own_words, a
         assert external <= {demo["website"]}
         links |= internal
     assert_internal_links_answer(client, links, demo["domain"])
+
+
+@pytest.mark.parametrize("demo", [LUMEN, HARBOR], ids=["lumen", "harbor"])
+def test_a_demo_brand_has_a_stocked_shop_orders_events_and_a_campaign(demo, agency, in_tenant):
+    from django.db.models import Sum
+
+    from events.models import Campaign, DailyCheckInSettings, Draw, Event, Invitation, Registration
+    from mall.models import Order, Product, SaleMode, Sku
+
+    result = create_demo_tenant(demo, agency=agency)
+    with in_tenant(result.tenant):
+        modes = set(Product.objects.values_list("sale_mode", flat=True))
+        assert modes == {SaleMode.NORMAL, SaleMode.GROUP_BUY, SaleMode.BARGAIN}
+        assert Sku.objects.aggregate(stock=Sum("stock"))["stock"] > 100
+        assert sorted(Order.objects.values_list("status", flat=True)) == [
+            "completed",
+            "pending_payment",
+            "ready_for_pickup",
+            "shipped",
+        ]
+        upcoming = Event.objects.filter(sessions__starts_at__gt=timezone.now()).distinct().count()
+        assert upcoming == 3
+        assert Registration.objects.filter(status="registered").count() >= 3
+        assert DailyCheckInSettings.load().enabled
+        campaign = Campaign.objects.get()
+        assert (
+            Invitation.objects.filter(campaign=campaign, qualified_at__isnull=False).count(),
+            Draw.objects.count(),
+        ) == (3, 1)
