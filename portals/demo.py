@@ -79,6 +79,7 @@ def create_demo_tenant(demo, *, agency) -> services.ProvisionedTenant:
         seed_demo_help_centre(demo["help_centre"], phone=demo["contact_phone"], email=demo["contact_email"])
         seed_demo_shop(demo["help_centre"])
         seed_demo_events(demo["help_centre"])
+        add_shop_and_events_to_home(demo["help_centre"])
     return result
 
 
@@ -319,6 +320,29 @@ def seed_harbor_pages(home: HomePage, words: dict) -> None:
         3, ("buttons", {"heading": "", "buttons": [button(page=services_page, text=words["our_services"])]})
     )
     home.save_revision().publish()
+
+
+HOME_SHELF_WORDS = {
+    "zh-hans": {"featured": "会员精选", "rewards": "积分兑换", "events": "近期活动"},
+    "en": {"featured": "Featured in our shop", "rewards": "Rewards for points", "events": "Coming up"},
+}
+
+
+def add_shop_and_events_to_home(key: str) -> None:
+    """The demo's home pages show the daily check-in, the shop's featured products and points
+    rewards, upcoming events and the invite campaign, under the banner."""
+    for home in HomePage.objects.select_related("locale"):
+        words = HOME_SHELF_WORDS[home.locale.language_code]
+        blocks = [
+            ("daily_check_in", {"heading": "", "text": ""}),
+            ("product_grid", {"heading": words["featured"], "source": "featured", "count": 4}),
+            ("upcoming_events", {"heading": words["events"], "count": 3}),
+            ("points_rewards", {"heading": words["rewards"], "count": 4}),
+            ("campaign_card", {"campaign": f"{key}-invite", "heading": ""}),
+        ]
+        for offset, block in enumerate(blocks):
+            home.body.insert(1 + offset, block)
+        home.save_revision().publish()
 
 
 DEMO_PAGES = {
