@@ -112,6 +112,9 @@ class SavedThroughServiceMixin:
             return super().form_valid(form)
         except ValidationError as error:
             form.add_error(None, error)
+            # What Wagtail's is_valid() sets for an invalid form; form_invalid reads it.
+            self.produced_error_code = "validation_error"
+            self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)
 
 

@@ -545,3 +545,26 @@ def test_anonymous_visitors_get_the_cached_page_with_a_sign_up_link(page_with_cl
     second = client.get("/", HTTP_HOST=HOST)
     assert 'href="/accounts/signup/"' in first.content.decode()
     assert second["X-Portal-Cache"] == "hit"
+
+
+def test_a_rule_broken_at_save_time_shows_on_the_form_and_saves_nothing(lumen, in_tenant, monkeypatch):
+    """Coupons issued between the form's check and the save: the service refuses, the form says so."""
+    from django.core.exceptions import ValidationError
+
+    from coupons import services
+
+    def refuse(*args, **kwargs):
+        raise ValidationError(
+            {"total_quantity": "7 have already been issued; the total cannot be lower than that."}
+        )
+
+    tenant, _levels = lumen
+    client = admin_client(in_tenant, tenant, HOST)
+    monkeypatch.setattr(services, "save_coupon_template", refuse)
+    response = client.post("/admin/coupons/templates/new/", template_form(), HTTP_HOST=HOST)
+    assert response.status_code == 200
+    assert response.context["form"].errors["total_quantity"] == [
+        "7 have already been issued; the total cannot be lower than that."
+    ]
+    with in_tenant(tenant):
+        assert CouponTemplate.objects.count() == 0
