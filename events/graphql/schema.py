@@ -14,36 +14,20 @@ request (`MemberByUserLoader`). Every type lists its fields explicitly: the onli
 answers and who checked a ticket in are never in the API.
 """
 
-import base64
-
 import graphene
 from django.db.models import Prefetch
 from grapple.settings import grapple_settings
 from grapple.types.images import get_image_type
 from wagtail import hooks
 
+from core.paging import DEFAULT_FIRST, MAX_FIRST, offset_cursor, offset_from_cursor, page_size, request_memo
 from events import selectors
-
-DEFAULT_FIRST = 20
-MAX_FIRST = 50
-# An `after` that is not one of our cursors points past every result: an empty page, as
-# knowledge's, notifications' and the shop's cursors do, rather than the first page again.
-PAST_THE_END = 2**31 - 1
-
 
 # --- Per-request loaders -------------------------------------------------------------------------
 
 
 def _request_memo(info) -> dict:
-    request = info.context
-    memo = getattr(request, "_events_graphql", None)
-    if memo is None:
-        memo = {}
-        try:
-            request._events_graphql = memo
-        except AttributeError:  # no request (schema.execute in a shell): nothing to keep it on
-            pass
-    return memo
+    return request_memo(info, "_events_graphql")
 
 
 class MemberByUserLoader:
@@ -80,17 +64,7 @@ def _with_pictures(events):
 
 
 def event_cursor(offset: int) -> str:
-    return base64.urlsafe_b64encode(f"events:{offset}".encode()).decode()
-
-
-def offset_from_cursor(cursor: str) -> int:
-    try:
-        kind, _sep, number = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
-    except (ValueError, UnicodeDecodeError):
-        return PAST_THE_END
-    if kind != "events" or not number.isdigit():
-        return PAST_THE_END
-    return min(int(number), PAST_THE_END)
+    return offset_cursor("events", offset)
 
 
 # --- Events --------------------------------------------------------------------------------------
@@ -169,8 +143,8 @@ class EventPageType(graphene.ObjectType):
 
 
 def resolve_events(root, info, upcoming=True, first=DEFAULT_FIRST, after=None):
-    first = max(1, min(first or DEFAULT_FIRST, MAX_FIRST))
-    offset = offset_from_cursor(after) if after else 0
+    first = page_size(first)
+    offset = offset_from_cursor("events", after) if after else 0
     events = selectors.events_for(viewer_member(info), upcoming=upcoming is not False)
     total = events.count()
     items = list(_with_pictures(events)[offset : offset + first]) if offset < total else []

@@ -28,29 +28,15 @@ from grapple.types.streamfield import StreamFieldInterface
 from wagtail import hooks
 
 from core.money import format_money
+from core.paging import DEFAULT_FIRST, MAX_FIRST, offset_cursor, offset_from_cursor, page_size, request_memo
 from mall import pricing, selectors
 from mall.models import OrderStatus, Product, SaleMode, Sku
-
-DEFAULT_FIRST = 20
-MAX_FIRST = 50
-# An `after` that is not one of our cursors points past every result: an empty page, as
-# knowledge's and notifications' cursors do, rather than the first page again.
-PAST_THE_END = 2**31 - 1
-
 
 # --- Per-request loaders -------------------------------------------------------------------------
 
 
 def _request_memo(info) -> dict:
-    request = info.context
-    memo = getattr(request, "_mall_graphql", None)
-    if memo is None:
-        memo = {}
-        try:
-            request._mall_graphql = memo
-        except AttributeError:  # no request (schema.execute in a shell): nothing to keep it on
-            pass
-    return memo
+    return request_memo(info, "_mall_graphql")
 
 
 def image_specs() -> list[str]:
@@ -121,13 +107,7 @@ def _decode(kind: str, cursor: str) -> str | None:
 
 
 def product_cursor(offset: int) -> str:
-    return _encode("products", str(offset))
-
-
-def offset_from_cursor(cursor: str) -> int:
-    value = _decode("products", cursor)
-    offset = int(value) if value is not None and value.isdigit() else None
-    return offset if offset is not None and offset < PAST_THE_END else PAST_THE_END
+    return offset_cursor("products", offset)
 
 
 def order_cursor(order) -> str:
@@ -387,8 +367,8 @@ def _with_pictures(products):
 
 
 def resolve_products(root, info, category=None, tag=None, first=DEFAULT_FIRST, after=None):
-    first = max(1, min(first or DEFAULT_FIRST, MAX_FIRST))
-    offset = offset_from_cursor(after) if after else 0
+    first = page_size(first)
+    offset = offset_from_cursor("products", after) if after else 0
     member = viewer_member(info)
     chosen = None
     if category:
@@ -595,7 +575,7 @@ class OrderPageType(graphene.ObjectType):
 
 
 def resolve_orders(user, info, status=None, first=DEFAULT_FIRST, after=None):
-    first = max(1, min(first or DEFAULT_FIRST, MAX_FIRST))
+    first = page_size(first)
     member = MemberByUserLoader.load(info, user)
     if member is None:
         return {"items": [], "end_cursor": None, "has_next_page": False}
