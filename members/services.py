@@ -256,10 +256,7 @@ class LockedMember:
     next_level_at: int | None  # the lifetime points at which the next level starts
 
 
-# No savepoint when called inside a caller's transaction (a checkout, a sign-up): a refusal
-# raised here rolls back the caller's whole transaction, which is what every caller wants, and
-# the two statements a savepoint costs are a good part of a points change.
-@transaction.atomic(savepoint=False)
+@transaction.atomic
 def _change(ledger: Ledger, member, delta, reason, source, idempotency_key, acting_user, *, lifetime=None):
     """`lifetime`: whether lifetime points move with this change. None (the default): they grow with
     points earned and stay when points are spent."""

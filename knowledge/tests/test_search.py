@@ -73,7 +73,7 @@ def test_members_only_and_level_articles_are_found_only_by_their_audience(lumen,
         add_article(points, "Gold points bonus", "bonus", audience=Audience.LEVELS, levels=[gold])
         silver_member = MemberFactory().user
         gold_member = MemberRowFactory(level=gold).user
-    assert find(lumen, in_tenant, "bonus") == {"articles": [], "pages": []}
+    assert find(lumen, in_tenant, "bonus") == {"articles": [], "products": [], "events": [], "pages": []}
     assert find(lumen, in_tenant, "bonus", user=silver_member)["articles"] == ["Member points bonus"]
     assert sorted(find(lumen, in_tenant, "bonus", user=gold_member)["articles"]) == [
         "Gold points bonus",
@@ -91,7 +91,12 @@ def test_other_pages_of_the_portal_are_found_too(lumen, in_tenant):
             )
         )
         page.save_revision().publish()
-    assert find(lumen, in_tenant, "南京西路") == {"articles": [], "pages": ["门店地址"]}
+    assert find(lumen, in_tenant, "南京西路") == {
+        "articles": [],
+        "products": [],
+        "events": [],
+        "pages": ["门店地址"],
+    }
 
 
 @pytest.mark.parametrize("query", ["", "   ", "x" * 10_000, "'&|!():* <script>", "积分" * 5000, "a:* & !b"])

@@ -173,7 +173,8 @@ def test_a_new_template_starts_from_the_built_in_wording_of_the_chosen_kind_and_
     for name in ("{{ member }}", "{{ level }}", "{{ previous }}"):
         assert f"<code>{name}</code>" in page
     default = client.get("/admin/notifications/templates/new/?kind=nope", HTTP_HOST=HOST).content.decode()
-    assert 'value="Happy birthday!"' in default  # the first kind by label, in the brand's language
+    # The first kind by label ("A seat from the waitlist", events), in the brand's language.
+    assert 'value="A seat is yours: {{ event }}"' in default
 
 
 def test_a_template_is_saved_only_when_its_wording_renders(brand, in_tenant):
