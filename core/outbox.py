@@ -39,6 +39,13 @@ INSERT INTO core_outboxevent
 VALUES (%s, %s, %s, %s::jsonb, %s, %s, %s, 0, %s, %s, '')
 ON CONFLICT (idempotency_key) DO NOTHING
 """
+INSERT_EVENTS_SQL = """
+INSERT INTO core_outboxevent
+       (kind, subject_type, subject_id, data, idempotency_key, created_at, status, attempts,
+        next_attempt_at, delivered_at, last_error)
+VALUES {values}
+ON CONFLICT (idempotency_key) DO NOTHING
+"""
 MAX_ATTEMPTS = 8
 BATCH_SIZE = 100
 
@@ -73,6 +80,45 @@ def record_event(kind: str, *, subject=None, data: dict | None = None, idempoten
             ],
         )
     if subscribed:
+        schedule_delivery()
+
+
+def record_events(events: list[tuple]) -> None:
+    """Several events in one statement, each `(kind, subject, data, idempotency_key)` as for
+    `record_event` (a checkout records the order placed and paid at once)."""
+    rows, subscribed_any = [], False
+    now = timezone.now()
+    for kind, subject, data, idempotency_key in events:
+        if kind not in registry.event_kinds():
+            raise ImproperlyConfigured(
+                f"Event kind {kind!r} is not registered (hook {registry.EVENT_KINDS})."
+            )
+        if not idempotency_key:
+            raise ValueError("An event needs an idempotency key.")
+        subscribed = bool(registry.event_subscribers(kind))
+        subscribed_any = subscribed_any or subscribed
+        rows.append(
+            [
+                kind,
+                subject._meta.model_name if subject is not None else "",
+                subject.pk if subject is not None else None,
+                json.dumps(data or {}, cls=DjangoJSONEncoder),
+                idempotency_key[:200],
+                now,
+                OutboxEvent.Status.PENDING if subscribed else OutboxEvent.Status.DELIVERED,
+                now,
+                None if subscribed else now,
+            ]
+        )
+    if not rows:
+        return
+    values = ", ".join(
+        ["(%s, %s, %s::bigint, %s::jsonb, %s, %s::timestamptz, %s, 0, %s::timestamptz, %s::timestamptz, '')"]
+        * len(rows)
+    )
+    with prepared_cursor() as cursor:
+        cursor.execute(INSERT_EVENTS_SQL.format(values=values), [value for row in rows for value in row])
+    if subscribed_any:
         schedule_delivery()
 
 

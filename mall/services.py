@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from core.db import prepared_cursor
 from core.errors import PortalError
 from core.money import format_money
-from core.outbox import record_event
+from core.outbox import record_event, record_events
 from coupons import services as coupons
 from coupons.models import Coupon
 from mall import payments, pricing
@@ -412,18 +412,23 @@ def _place_order(member: Member, request: CheckoutRequest, *, acting_user) -> Or
     key = str(request.idempotency_key or "").strip()
     if not key or len(key) > 100:
         raise ShopError(_("This checkout form has expired; open the checkout again."))
-    member, shop, existing = _lock_checkout_member(member.pk, key)
-    if existing is not None:
-        return Order.objects.get(pk=existing)  # a double click or a retried request: the first order
-    _check_delivery(request, shop)
+    member, shop = _lock_checkout_member(member.pk)
     now = timezone.now()
     special = request.start_group_buy or request.group_buy_id is not None or request.bargain_id is not None
     group = bargain = None
     if special:
+        existing = _placed_with_key(member, key)
+        if existing is not None:
+            return existing  # a double click or a retried request: the first order
+        _check_delivery(request, shop)
         figures, group, bargain = _special_quote(request, member, now, shop)
     else:
         lines = _lines(CheckoutRequest(lines=request.lines))
-        figures = _price_lines(lines, _skus_for_checkout(lines, member), member, now, request.delivery, shop)
+        skus, placed = _skus_for_checkout(lines, member, key)
+        if placed is not None:
+            return Order.objects.get(pk=placed)  # a double click or a retried request: the first order
+        _check_delivery(request, shop)
+        figures = _price_lines(lines, skus, member, now, request.delivery, shop)
     for sku, quantity, _with_points, _price in figures.lines:
         if sku.stock < quantity:  # as read a moment ago: sold out fails before any write
             raise ShopError(_stock_message(sku))
@@ -499,14 +504,10 @@ def _place_order(member: Member, request: CheckoutRequest, *, acting_user) -> Or
     _pay_from_ledgers(order, member, acting_user)
     if bargain is not None:
         Bargain.objects.filter(pk=bargain.pk).update(status=Bargain.Status.ORDERED)
-    record_event(
-        "order.placed",
-        subject=member,
-        data={"order": order.pk, "number": order.number, "total_cents": total, "points": figures.points},
-        idempotency_key=f"order.placed:{order.pk}",
-    )
+    placed = ("order.placed", member, {"order": order.pk, "number": order.number, "total_cents": total, "points": figures.points}, f"order.placed:{order.pk}")  # fmt: skip
+    record_events([placed, _event_row("order.paid", order)] if paid_now else [placed])
     if paid_now:
-        _after_paid(order)
+        _after_paid(order, recorded=True)
     if request.from_cart is not None:
         for sku, _count, with_points, _price in figures.lines:
             CartLine.objects.filter(cart=request.from_cart, sku=sku, with_points=with_points).delete()
@@ -534,15 +535,17 @@ SELECT m.user_id, m.points, m.balance_cents, m.level_id, l.name, l.discount_perc
 # the snapshot taken before it waited, and miss the order a double click's first request placed.
 ORDER_WITH_KEY_SQL = "SELECT id FROM mall_order WHERE member_id = %s AND idempotency_key = %s"
 
+# Sent after the member's lock, so it also finds (in its own, fresh snapshot) an order the member
+# already placed with this idempotency key: on every row, and as the only row when no SKU matched.
 CHECKOUT_SKUS_SQL = """
 SELECT k.id, k.code, k.options, k.price_cents, k.points_price, k.points_cash_cents, k.stock,
        p.id, p.title, p.slug, p.is_published, p.visibility, p.sale_starts, p.sale_ends,
        p.member_discount, p.per_member_limit, p.sale_mode,
-       r.id, r.discount_percent, r.purchase_limit
-  FROM mall_sku k
-  JOIN mall_product p ON p.id = k.product_id
+       r.id, r.discount_percent, r.purchase_limit, placed.id
+  FROM (SELECT (SELECT id FROM mall_order WHERE member_id = %s AND idempotency_key = %s) AS id) placed
+  LEFT JOIN mall_sku k ON k.id = ANY(%s)
+  LEFT JOIN mall_product p ON p.id = k.product_id
   LEFT JOIN mall_productlevelrule r ON r.product_id = p.id AND r.level_id = %s
- WHERE k.id = ANY(%s)
 """
 
 INSERT_ORDER_SQL = """
@@ -575,17 +578,14 @@ HISTORY_VALUES = "(%s::text, %s::text, %s::text, %s::integer, %s::timestamptz)"
 TAKE_STOCK_SQL = "UPDATE mall_sku SET stock = stock - %s WHERE id = %s AND stock >= %s"
 
 
-def _lock_checkout_member(member_id: int, key: str) -> tuple[Member, ShopSettings, int | None]:
-    """The member's row locked (their checkouts queue up), their level, the id of an order they
-    already placed with this idempotency key, and the shop's settings: one statement."""
+def _lock_checkout_member(member_id: int) -> tuple[Member, ShopSettings]:
+    """The member's row locked (their checkouts queue up), their level and the shop's settings:
+    one statement."""
     with prepared_cursor() as cursor:
         cursor.execute(LOCK_CHECKOUT_MEMBER_SQL, [member_id])
         row = cursor.fetchone()
-        if row is None:
-            raise Member.DoesNotExist(f"No member {member_id}.")
-        cursor.execute(ORDER_WITH_KEY_SQL, [member_id, key])
-        found = cursor.fetchone()
-    existing = found[0] if found else None
+    if row is None:
+        raise Member.DoesNotExist(f"No member {member_id}.")
     (user_id, points, balance, level_id, level_name, discount, free_shipping, multiplier, shop_id,
      stores, fee, free_over, minutes, store_hours, per_yuan) = row  # fmt: skip
     member = Member(pk=member_id, user_id=user_id, points=points, balance_cents=balance, level_id=level_id)
@@ -609,19 +609,32 @@ def _lock_checkout_member(member_id: int, key: str) -> tuple[Member, ShopSetting
             pay_in_store_hours=store_hours,
             points_per_yuan=per_yuan,
         )
-    return member, shop, existing
+    return member, shop
 
 
-def _skus_for_checkout(lines, member: Member) -> dict[int, Sku]:
-    """The SKUs of the lines with their products and this member's level rule: one statement (and
-    one more when a product is for some levels)."""
+def _placed_with_key(member: Member, key: str) -> Order | None:
+    """The order `member` already placed with this idempotency key (read after their lock)."""
+    with prepared_cursor() as cursor:
+        cursor.execute(ORDER_WITH_KEY_SQL, [member.pk, key])
+        found = cursor.fetchone()
+    return Order.objects.get(pk=found[0]) if found else None
+
+
+def _skus_for_checkout(lines, member: Member, key: str) -> tuple[dict[int, Sku], int | None]:
+    """The SKUs of the lines with their products and this member's level rule, and the id of an
+    order the member already placed with this idempotency key: one statement (and one more when a
+    product is for some levels)."""
     ids = [int(line.sku_id) for line in lines if str(line.sku_id).isdigit()]
     with prepared_cursor() as cursor:
-        cursor.execute(CHECKOUT_SKUS_SQL, [member.level_id, ids])
+        cursor.execute(CHECKOUT_SKUS_SQL, [member.pk, key, ids, member.level_id])
         rows = cursor.fetchall()
-    skus, products = {}, []
+    skus, products, placed = {}, [], None
     for (sku_id, code, options, price, points_price, points_cash, stock, product_id, title, slug, published,
-         visibility, starts, ends, member_discount, limit, sale_mode, rule_id, rule_discount, rule_limit) in rows:  # fmt: skip
+         visibility, starts, ends, member_discount, limit, sale_mode, rule_id, rule_discount, rule_limit,
+         found) in rows:  # fmt: skip
+        placed = found
+        if sku_id is None:
+            continue  # no SKU matched: the row only says whether the order exists
         product = Product(
             pk=product_id,
             title=title,
@@ -660,7 +673,7 @@ def _skus_for_checkout(lines, member: Member) -> dict[int, Sku]:
         )
     if products:
         prefetch_related_objects(products, "levels")
-    return skus
+    return skus, placed
 
 
 def _insert_order(order: Order, figures: "Quote", history: list, acting_user) -> None:
@@ -880,13 +893,13 @@ def _locked(order: Order) -> Order:
     )
 
 
+def _event_row(kind: str, order: Order, **data) -> tuple:
+    data = {"order": order.pk, "number": order.number, "total": format_money(order.total_cents), **data}
+    return (kind, order.member, data, f"{kind}:{order.pk}")
+
+
 def _event(kind: str, order: Order, **data) -> None:
-    record_event(
-        kind,
-        subject=order.member,
-        data={"order": order.pk, "number": order.number, "total": format_money(order.total_cents), **data},
-        idempotency_key=f"{kind}:{order.pk}",
-    )
+    record_events([_event_row(kind, order, **data)])
 
 
 def _mark_paid(order: Order, acting_user, *, note: str) -> Order:
@@ -897,9 +910,11 @@ def _mark_paid(order: Order, acting_user, *, note: str) -> Order:
     return order
 
 
-def _after_paid(order: Order) -> None:
-    """What a paid order sets off: its event, and a seat of its group counted as paid."""
-    _event("order.paid", order)
+def _after_paid(order: Order, *, recorded: bool = False) -> None:
+    """What a paid order sets off: its event (unless `recorded` with others), and a seat of its
+    group counted as paid."""
+    if not recorded:
+        _event("order.paid", order)
     if order.group_buy_id:
         GroupBuy.objects.filter(pk=order.group_buy_id).update(paid=F("paid") + 1)
         completed = GroupBuy.objects.filter(
