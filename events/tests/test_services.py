@@ -158,3 +158,32 @@ def test_friends_signing_up_reach_goals_and_draws_are_recorded_and_replayable(te
     assert given["Mug"] <= 1
     assert sum(given.values()) == 3
     assert Draw.objects.filter(campaign=campaign).count() == 3
+
+
+def test_daily_check_in_follows_each_brands_midnight(make_tenant, in_tenant, monkeypatch):
+    """16:30 UTC is already tomorrow in Shanghai (00:30) and still today in New York (11:30): the
+    day of a check-in is the brand's own, and a second check-in the same local day is refused."""
+    from django.utils import timezone
+
+    late_evening_utc = dt.datetime(2026, 11, 26, 15, 59, tzinfo=dt.UTC)  # 23:59 in Shanghai
+    after_midnight_utc = dt.datetime(2026, 11, 26, 16, 30, tzinfo=dt.UTC)  # 00:30 in Shanghai
+    brands = {
+        "Asia/Shanghai": make_tenant("shanghai", time_zone="Asia/Shanghai").tenant,
+        "America/New_York": make_tenant("newyork", time_zone="America/New_York").tenant,
+    }
+    days = {}
+    for zone, tenant in brands.items():
+        with in_tenant(tenant):
+            member = MemberFactory()
+            monkeypatch.setattr(timezone, "now", lambda: late_evening_utc)
+            first = services.check_in_today(member)
+            monkeypatch.setattr(timezone, "now", lambda: after_midnight_utc)
+            try:
+                second = services.check_in_today(member)
+            except services.EventError as refusal:
+                second = str(refusal)
+            days[zone] = (first.day, second if isinstance(second, str) else (second.day, second.streak))
+    assert days == {
+        "Asia/Shanghai": (dt.date(2026, 11, 26), (dt.date(2026, 11, 27), 2)),
+        "America/New_York": (dt.date(2026, 11, 26), "You have already checked in today. Come back tomorrow!"),
+    }
