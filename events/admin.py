@@ -27,6 +27,7 @@ already taken are refused on their field.
 
 import csv
 import io
+import uuid
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -586,6 +587,12 @@ class AnnounceChangeForm(forms.Form):
             "For example: “The workshop moves to 15:00.” Everyone signed up or on the waitlist is told."
         ),
     )
+    # Made when the form is shown: sending the same form twice tells attendees once.
+    key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=32)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["key"].initial = uuid.uuid4().hex
 
 
 class EventFormView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
@@ -676,8 +683,14 @@ class AnnounceChangeView(EventFormView):
     submit_label = gettext_lazy("Tell them")
     active_label = gettext_lazy("Sending…")
 
+    def form_valid(self, form):
+        self.change_key = form.cleaned_data.get("key") or ""
+        return super().form_valid(form)
+
     def run(self, text: str) -> int:
-        return services.announce_change(self.event, what=text, acting_user=self.request.user)
+        return services.announce_change(
+            self.event, what=text, acting_user=self.request.user, key=self.change_key
+        )
 
     def done_message(self, told: int) -> str:
         return ngettext(

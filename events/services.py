@@ -316,12 +316,17 @@ def cancel_event(event: Event, *, reason: str, acting_user) -> int:
 
 
 @transaction.atomic
-def announce_change(event: Event, *, what: str, acting_user) -> int:
-    """Staff changed the time or place: everyone signed up or waitlisted is told `what` changed."""
+def announce_change(event: Event, *, what: str, acting_user, key: str = "") -> int:
+    """Staff changed the time or place: everyone signed up or waitlisted is told `what` changed.
+    The same `key` (the admin form's, made when it was shown) tells nobody twice: a double click
+    or a resent form records the same events, which the outbox keeps once."""
     what = str(what or "").strip()[:300]
     if not what:
         raise EventError(_("Say what changed."))
-    key = uuid.uuid4().hex[:12]
+    key = (
+        "".join(character for character in str(key or "") if character.isalnum())[:32]
+        or uuid.uuid4().hex[:12]
+    )
     told = 0
     for registration in (
         Registration.objects.filter(session__event=event)

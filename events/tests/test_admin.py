@@ -590,6 +590,21 @@ def test_telling_attendees_about_a_change(signed_up, in_tenant):
     ]
 
 
+def test_the_same_change_form_sent_twice_tells_attendees_once(signed_up, in_tenant):
+    tenant, _gold, event, _session = signed_up
+    client = log_in()
+    url = f"/admin/events/{event.pk}/announce/"
+    shown = client.get(url, HTTP_HOST=HOST)
+    key = shown.context["form"]["key"].value()
+    assert f'name="key" value="{key}"' in shown.content.decode()  # in the page, so a resend carries it
+    for _click in range(2):
+        client.post(url, {"what": "The workshop moves to 15:00.", "key": key}, HTTP_HOST=HOST)
+    client.post(url, {"what": "And ends at 17:00."}, HTTP_HOST=HOST)  # another change: told again
+    with in_tenant(tenant):
+        told = list(OutboxEvent.objects.filter(kind="event.changed").values_list("data__what", flat=True))
+    assert sorted(told) == ["And ends at 17:00."] * 2 + ["The workshop moves to 15:00."] * 2
+
+
 # --- Campaigns ----------------------------------------------------------------------------------
 
 
