@@ -11,6 +11,7 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 
 from core.money import format_money
+from coupons.rules import when
 from mall.models import Product, SaleMode, Sku, Visibility
 
 
@@ -47,20 +48,14 @@ def why_not_buyable(product: Product, member, now: datetime) -> str | None:
     if product.sale_starts is not None and now < product.sale_starts:
         return _("“%(title)s” goes on sale on %(date)s.") % {
             "title": product.title,
-            "date": _when(product.sale_starts),
+            "date": when(product.sale_starts),
         }
     if product.sale_ends is not None and now >= product.sale_ends:
         return _("The sale of “%(title)s” ended on %(date)s.") % {
             "title": product.title,
-            "date": _when(product.sale_ends),
+            "date": when(product.sale_ends),
         }
     return None
-
-
-def _when(moment: datetime) -> str:
-    from django.utils import timezone
-
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
 def discount_percent(product: Product, member) -> int:
