@@ -68,33 +68,41 @@ class Email:
 
     def send(self, delivery: Delivery) -> None:
         notification = delivery.notification
-        settings = _settings()
-        site = Site.objects.filter(is_default_site=True).first()
-        brand = settings.sender_name or (site.site_name if site else "")
-        theme = BrandTheme.for_site(site) if site else None
-        context = {
-            "notification": notification,
-            "link": portal_url(notification.url),
-            "brand": brand,
-            "primary": theme.colours["primary"] if theme else "#1f4e8c",
-            "on_primary": theme.colours["on-primary"] if theme else "#ffffff",
-            "logo_url": portal_url(_logo_url(theme)),
-        }
-        with translation.override(_language(delivery)):
-            text = render_to_string("notifications/email.txt", context)
-            html = render_to_string("notifications/email.html", context)
-        from django.conf import settings as django_settings
-
-        sender = django_settings.DEFAULT_FROM_EMAIL
-        message = EmailMultiAlternatives(
-            subject=notification.title,
-            body=text,
-            from_email=f"{brand} <{sender}>" if brand else sender,
-            to=[delivery.address],
-            reply_to=[settings.reply_to] if settings.reply_to else None,
+        send_email(
+            delivery.address, notification.title, notification.body, notification.url, _language(delivery)
         )
-        message.attach_alternative(html, "text/html")
-        message.send()
+
+
+def send_email(address: str, title: str, body: str, url: str, language: str) -> None:
+    """One e-mail in the brand's colours, with its name as the sender: the e-mail channel's, and
+    for people the brand writes to without an account (a visitor's service request)."""
+    settings = _settings()
+    site = Site.objects.filter(is_default_site=True).first()
+    brand = settings.sender_name or (site.site_name if site else "")
+    theme = BrandTheme.for_site(site) if site else None
+    context = {
+        "notification": {"title": title, "body": body, "url": url},
+        "link": portal_url(url),
+        "brand": brand,
+        "primary": theme.colours["primary"] if theme else "#1f4e8c",
+        "on_primary": theme.colours["on-primary"] if theme else "#ffffff",
+        "logo_url": portal_url(_logo_url(theme)),
+    }
+    with translation.override(language):
+        text = render_to_string("notifications/email.txt", context)
+        html = render_to_string("notifications/email.html", context)
+    from django.conf import settings as django_settings
+
+    sender = django_settings.DEFAULT_FROM_EMAIL
+    message = EmailMultiAlternatives(
+        subject=title,
+        body=text,
+        from_email=f"{brand} <{sender}>" if brand else sender,
+        to=[address],
+        reply_to=[settings.reply_to] if settings.reply_to else None,
+    )
+    message.attach_alternative(html, "text/html")
+    message.send()
 
 
 def _logo_url(theme) -> str:

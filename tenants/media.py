@@ -6,6 +6,8 @@ What /media/<schema>/ serves, and to whom:
   own host. Wagtail has no per-image privacy; an image is as public as the pages that show it.
   Stored names carry a random folder (tenants.storage), so an image nobody published cannot be
   found by guessing its name.
+- private uploads (`private/`): never; the domain that stored them serves them through its own
+  view, which checks who is asking (service requests' attachments).
 - documents (`documents/`): never. Wagtail serves them at /documents/<id>/<name>
   (settings.WAGTAILDOCS_SERVE_METHOD = "serve_view"), which applies the collection's privacy
   (logged-in users, password, groups). Serving the same file here would skip those checks.
@@ -23,6 +25,8 @@ from wagtail.images.forms import BaseImageForm
 
 # Wagtail's document model stores its files under this folder (AbstractDocument.file's upload_to).
 DOCUMENTS_FOLDER = "documents"
+# Uploads a domain serves itself, after checking who asks (a ticket's attachments): never here.
+PRIVATE_FOLDER = "private"
 
 
 def serve_tenant_media(request, schema_name, path):
@@ -33,7 +37,7 @@ def serve_tenant_media(request, schema_name, path):
     # Normalised as django.views.static.serve does, so `./documents/` or `documents//` is caught too
     # (and `Documents/` on a case-insensitive file system).
     first_folder = posixpath.normpath(path).lstrip("/").split("/")[0]
-    if first_folder.casefold() == DOCUMENTS_FOLDER:
+    if first_folder.casefold() in (DOCUMENTS_FOLDER, PRIVATE_FOLDER):
         raise Http404("No such file")
     return serve(request, path, document_root=f"{settings.MEDIA_ROOT}/{schema_name}")
 

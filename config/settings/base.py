@@ -67,6 +67,7 @@ TENANT_APPS = [
     "knowledge",  # help centre articles, the portal's search box, search analytics
     "mall",  # the brand's shop: products, SKUs, carts, orders, payments, group-buys, bargains
     "events",  # events and sessions, sign-ups and tickets, daily check-in, invite campaigns
+    "service",  # the service desk: request forms, tickets, SLA, ratings, appointments, the service entry
     "portals",  # no tables: the starter portals new tenants are built from, and the demo
 ]
 

@@ -1,0 +1,3 @@
+"""GraphQL for the service desk (filled in by the GraphQL work)."""
+
+VIEWER_FIELDS = {}
