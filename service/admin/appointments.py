@@ -1,0 +1,3 @@
+"""Appointments in the brand admin (being written)."""
+
+APPOINTMENT_VIEWSETS = ()

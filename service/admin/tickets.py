@@ -1,0 +1,3 @@
+"""Requests in the brand admin (being written)."""
+
+TICKET_VIEWSETS = ()
