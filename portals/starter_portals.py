@@ -10,9 +10,11 @@ Starter content is data about the brand being provisioned, never about a demo br
   (`Brand`); one left blank shows as a placeholder in square brackets ("[Your customer-service
   e-mail]"), which the console tells the agency to have replaced, and a blank website gets no link;
 - the words are generic for the template's kind of business, in the tenant's default language;
-- every link goes to a page the starter portal creates, or to My account, sign-up or log-in. Those
-  three are not pages, and a link block takes a page or a full URL, so they are full URLs on the
-  tenant's domain (`Brand.url`).
+- every link goes to a page the starter portal creates, or to a view of a domain that works on the
+  first day: My account, sign-up, log-in, the shop, the service desk (its request types, location
+  and bookable consultation are set up first: portals/starter_service.py). Those are not pages,
+  and a link block takes a page or a full URL, so they are full URLs on the tenant's domain
+  (`Brand.url`).
 
 Every starter portal comes in each language the project speaks (settings.LANGUAGES): one page tree
 per Wagtail locale, the brand's default language first (its home page is the Site's root page, and
@@ -33,6 +35,7 @@ from wagtail.models import Locale, Page, Site
 
 from builder.models import HomePage, Navigation, StandardPage
 from portals.images import STARTER_IMAGES, add_starter_images
+from portals.starter_service import BOOK, MY_APPOINTMENTS, MY_REQUESTS, SERVICE_URL, set_up_service_desk
 from themes.models import BrandTheme
 
 # Starter pages in different languages share a translation key made from their place in the tree.
@@ -181,6 +184,7 @@ MEMBER_MALL_WORDS = {
         "details_a": "Log in, open My account and choose Profile.",
         "about": "Membership",
         "service": "Help",
+        "service_requests": "Complaints and requests",
         "why_join": "Why join",
         "points_card": "Collect points",
         "points_card_text": "Every purchase as a member adds points to your account.",
@@ -220,6 +224,7 @@ MEMBER_MALL_WORDS = {
         "details_a": "登录后打开“我的账户”，选择“个人资料”。",
         "about": "会员",
         "service": "帮助",
+        "service_requests": "投诉与售后",
         "why_join": "为什么加入",
         "points_card": "累积积分",
         "points_card_text": "以会员身份每次消费，积分都会计入您的账户。",
@@ -368,7 +373,15 @@ def build_member_mall(brand: Brand, images: dict) -> "StarterPortal":
                         link(url=ACCOUNT, text=words["my_account"]),
                     ],
                 ),
-                (words["service"], [link(page=help_page), link(page=contact), *website_links(brand)]),
+                (
+                    words["service"],
+                    [
+                        link(page=help_page),
+                        link(url=SERVICE_URL, text=words["service_requests"]),
+                        link(page=contact),
+                        *website_links(brand),
+                    ],
+                ),
             ],
             footer_text=f"© {brand.name}",
         ),
@@ -404,6 +417,10 @@ SERVICE_DESK_WORDS = {
         "answers_card": "Answers",
         "answers_card_text": "The questions customers ask most, answered.",
         "find_us": "Find us",
+        "my_requests": "My requests",
+        "book": "Book a visit",
+        "my_appointments": "My appointments",
+        "send_request": "Send us a request",
     },
     "zh-hans": {
         "help": "帮助中心",
@@ -433,6 +450,10 @@ SERVICE_DESK_WORDS = {
         "answers_card": "常见解答",
         "answers_card_text": "客户最常问的问题及解答。",
         "find_us": "找到我们",
+        "my_requests": "我的请求",
+        "book": "预约到店",
+        "my_appointments": "我的预约",
+        "send_request": "提交服务请求",
     },
 }
 
@@ -473,7 +494,7 @@ def build_service_desk(brand: Brand, images: dict) -> "StarterPortal":
                 "image": images["hero"],
                 "buttons": [
                     button(page=help_page, text=words["find_answer"]),
-                    button(page=contact, text=words["contact"], style="secondary"),
+                    button(url=SERVICE_URL, text=words["send_request"], style="secondary"),
                 ],
             },
         ),
@@ -483,6 +504,8 @@ def build_service_desk(brand: Brand, images: dict) -> "StarterPortal":
                 "heading": words["services"],
                 "links": [
                     {"icon": "help", "link": link(page=help_page, text=words["help"])},
+                    {"icon": "ticket", "link": link(url=MY_REQUESTS, text=words["my_requests"])},
+                    {"icon": "calendar", "link": link(url=BOOK, text=words["book"])},
                     {"icon": "member", "link": link(url=ACCOUNT, text=words["my_account"])},
                     {"icon": "phone", "link": link(page=contact, text=words["contact"])},
                 ],
@@ -514,10 +537,25 @@ def build_service_desk(brand: Brand, images: dict) -> "StarterPortal":
         home,
         _brand(
             preset="harbor",
-            menu=[help_page, contact],
+            menu=[help_page, link(url=BOOK, text=words["book"]), contact],
             footer=[
-                (words["help_column"], [link(page=help_page), link(page=contact), *website_links(brand)]),
-                (words["account_column"], [link(url=ACCOUNT, text=words["my_account"])]),
+                (
+                    words["help_column"],
+                    [
+                        link(page=help_page),
+                        link(url=SERVICE_URL, text=words["send_request"]),
+                        link(page=contact),
+                        *website_links(brand),
+                    ],
+                ),
+                (
+                    words["account_column"],
+                    [
+                        link(url=ACCOUNT, text=words["my_account"]),
+                        link(url=MY_REQUESTS, text=words["my_requests"]),
+                        link(url=MY_APPOINTMENTS, text=words["my_appointments"]),
+                    ],
+                ),
             ],
             footer_text=f"© {brand.name}",
         ),
@@ -618,10 +656,12 @@ def languages_starting_with(language: str) -> list[str]:
     return [language, *(code for code, _name in django_settings.LANGUAGES if code != language)]
 
 
-def installed(key: str, build: Callable[[Brand, dict], StarterPortal]) -> Callable[..., None]:
-    """A registered starter portal: copies its pictures into the tenant, builds a page tree in each
-    language, then the Site that serves them on the tenant's domain, with the theme and each
-    language's navigation."""
+def installed(
+    key: str, build: Callable[[Brand, dict], StarterPortal], set_up: Callable[[Brand], None] | None = None
+) -> Callable[..., None]:
+    """A registered starter portal: sets up its domains' first records (`set_up`, in the brand's
+    language), copies its pictures into the tenant, builds a page tree in each language, then the
+    Site that serves them on the tenant's domain, with the theme and each language's navigation."""
 
     def install(
         *,
@@ -634,6 +674,8 @@ def installed(key: str, build: Callable[[Brand, dict], StarterPortal]) -> Callab
     ) -> None:
         # One set of pictures for every language, titled in the brand's language; each tree's
         # gallery captions in its own.
+        if set_up is not None:
+            set_up(Brand(brand_name, domain, language, contact_email, contact_phone, website, language))
         images = add_starter_images(key, language=language)
         portals = [
             build(
@@ -654,6 +696,10 @@ def installed(key: str, build: Callable[[Brand, dict], StarterPortal]) -> Callab
 
 # Registered with core.registry (portals/wagtail_hooks.py); PortalTemplate.key names one of these.
 STARTER_PORTALS: dict[str, Callable[..., None]] = {
-    "member-mall": installed("member-mall", build_member_mall),
-    "service-desk": installed("service-desk", build_service_desk),
+    "member-mall": installed(
+        "member-mall", build_member_mall, lambda brand: set_up_service_desk(brand, with_bookings=False)
+    ),
+    "service-desk": installed(
+        "service-desk", build_service_desk, lambda brand: set_up_service_desk(brand, with_bookings=True)
+    ),
 }
