@@ -8,6 +8,8 @@ from django.core import signing
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core import registry
+from core.outbox import record_event
 from knowledge.models import (
     ArticlePage,
     ArticleView,
@@ -99,7 +101,9 @@ def record_view(article_id: int) -> None:
 def ask_question(
     *, message: str, user=None, name: str = "", email: str = "", page_url: str = "", visit=None
 ) -> Question:
-    """A customer's question for the brand's staff, who are told in their admin inbox."""
+    """A customer's question for the brand's staff. Recorded as `question.asked`: a domain that
+    takes questions in (the service desk makes each a ticket) tells staff itself; without one,
+    staff are told here, in their admin inbox."""
     if user is not None and user.is_authenticated:
         name = name or user.get_full_name() or ""
         email = email or user.email
@@ -108,6 +112,21 @@ def ask_question(
     question = Question.objects.create(user=user, name=name, email=email, message=message, page_url=page_url)
     if visit is not None:
         FormVisit.objects.update_or_create(key=visit, defaults={"message_sent_at": question.created_at})
+    record_event(
+        "question.asked",
+        subject=question,
+        data={
+            "question": question.pk,
+            "user": user.pk if user else None,
+            "name": name,
+            "email": email,
+            "message": message,
+            "page_url": page_url,
+        },
+        idempotency_key=f"question.asked:{question.pk}",
+    )
+    if registry.event_subscribers("question.asked"):
+        return question
     notify_staff(
         "knowledge.question",
         {"name": name or email, "email": email, "message": message, "question_id": question.pk},

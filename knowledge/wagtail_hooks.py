@@ -67,6 +67,11 @@ def _page_hit(page) -> registry.SearchHit:
     return registry.SearchHit(page.title, page.url, describe() if describe else page.search_description)
 
 
+@hooks.register(registry.EVENT_KINDS)
+def event_kinds():
+    return {"question.asked": _("Question asked in the help centre")}
+
+
 @hooks.register(registry.SEARCH_TYPES)
 def search_types():
     return [

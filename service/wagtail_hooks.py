@@ -13,6 +13,7 @@ from service.graphql.schema import VIEWER_FIELDS
 from service.guest_mail import GUEST_EVENTS, email_guest
 from service.models import Appointment, Ticket
 from service.notifications import NOTIFICATION_KINDS
+from service.questions import ticket_from_question
 from service.tasks import EVERY_TICK
 
 
@@ -38,7 +39,7 @@ def event_kinds():
 
 @hooks.register(registry.EVENT_SUBSCRIBERS)
 def event_subscribers():
-    return {kind: [email_guest] for kind in GUEST_EVENTS}
+    return {**{kind: [email_guest] for kind in GUEST_EVENTS}, "question.asked": [ticket_from_question]}
 
 
 @hooks.register(registry.EVERY_TICK)

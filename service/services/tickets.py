@@ -194,8 +194,9 @@ def submit_request(
         raise TicketError(_("Tell us what happened."))
     if not logged_in and not (email or phone):
         raise TicketError(_("Leave an e-mail address or a phone number so we can answer you."))
-    if logged_in and idempotency_key:
-        existing = Ticket.objects.filter(user=user, idempotency_key=idempotency_key).first()
+    owner = user if logged_in else None
+    if idempotency_key:
+        existing = Ticket.objects.filter(user=owner, idempotency_key=idempotency_key[:100]).first()
         if existing is not None:
             return existing
     now = timezone.now()
@@ -219,7 +220,7 @@ def submit_request(
                 updated_at=now,
                 first_response_due_at=first_due,
                 resolution_due_at=resolution_due,
-                idempotency_key=idempotency_key[:100] if logged_in else "",
+                idempotency_key=idempotency_key[:100],
             )
     except IntegrityError:  # the same form sent twice at once: the first one stands
         return Ticket.objects.get(user=user, idempotency_key=idempotency_key[:100])
