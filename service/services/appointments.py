@@ -206,6 +206,14 @@ def book_appointment(
                 provider = (
                     Provider.objects.select_for_update().select_related("location").get(pk=candidate.pk)
                 )
+                # The same form sent twice at once: the other request may have booked while this one
+                # waited for the lock (its slot is then taken, so look before checking the slot).
+                if idempotency_key:
+                    existing = Appointment.objects.filter(
+                        user=user, idempotency_key=idempotency_key[:100]
+                    ).first()
+                    if existing is not None:
+                        return existing
                 slot = _free_slot(service, provider, starts_at, now=now)
                 if slot is None:
                     continue
