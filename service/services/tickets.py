@@ -196,7 +196,13 @@ def submit_request(
         raise TicketError(_("Leave an e-mail address or a phone number so we can answer you."))
     owner = user if logged_in else None
     if idempotency_key:
-        existing = Ticket.objects.filter(user=owner, idempotency_key=idempotency_key[:100]).first()
+        same_form = Ticket.objects.filter(user=owner, idempotency_key=idempotency_key[:100])
+        if owner is None:
+            # A visitor has no account to key on: only the same contact sending the same subject is
+            # the same form again. Otherwise whoever posts another visitor's key ("question:<id>"
+            # is guessable) would be handed that request, and the form its follow link.
+            same_form = same_form.filter(email=email, phone=phone, subject=subject[:200])
+        existing = same_form.first()
         if existing is not None:
             return existing
     now = timezone.now()

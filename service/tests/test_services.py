@@ -521,9 +521,15 @@ def test_one_form_sent_twice_is_one_request(tenant):
         kind, subject="Hi", message="Hello", email="lin@example.com", idempotency_key="v1"
     )
     assert visitor_again.pk == visitor.pk
-    assert Ticket.objects.count() == 3
-    assert TicketMessage.objects.count() == 3
-    assert OutboxEvent.objects.filter(kind="ticket.created").count() == 3
+    # Another visitor posting the same key (keys can be guessed) gets a request of their own, not
+    # the first visitor's (and its follow link).
+    eve = services.submit_request(
+        kind, subject="Hi", message="Hello", email="eve@example.com", idempotency_key="v1"
+    )
+    assert eve.pk not in (visitor.pk, first.pk, other.pk)
+    assert Ticket.objects.count() == 4
+    assert TicketMessage.objects.count() == 4
+    assert OutboxEvent.objects.filter(kind="ticket.created").count() == 4
 
 
 # --- Attachments -------------------------------------------------------------------------------
