@@ -150,10 +150,14 @@ def _free_slot(service, provider: Provider, starts_at, *, exclude_appointment=No
     return None
 
 
-def _providers_for(service: BookableService, provider_id: int | None) -> list[Provider]:
+def _providers_for(
+    service: BookableService, provider_id: int | None, location_id: int | None
+) -> list[Provider]:
     providers = service.providers.filter(is_active=True).order_by("pk")
     if provider_id is not None:
         providers = providers.filter(pk=provider_id)
+    if location_id is not None:  # "anyone at this store" never books someone at another one
+        providers = providers.filter(location_id=location_id)
     return list(providers)
 
 
@@ -180,6 +184,7 @@ def book_appointment(
     *,
     user,
     provider_id: int | None = None,
+    location_id: int | None = None,
     name: str = "",
     phone: str = "",
     note: str = "",
@@ -187,7 +192,8 @@ def book_appointment(
     now=None,
     acting_user=None,
 ) -> Appointment:
-    """Book `starts_at` with the given provider, or with the first free one. Exactly once: the
+    """Book `starts_at` with the given provider, or with the first free one (at `location_id`, when
+    given). Exactly once: the
     provider's row is locked while the slot is checked and the appointment written."""
     if user is None or not user.is_authenticated:
         raise BookingError(_("Log in to book."))
@@ -197,7 +203,7 @@ def book_appointment(
         existing = Appointment.objects.filter(user=user, idempotency_key=idempotency_key[:100]).first()
         if existing is not None:
             return existing
-    candidates = _providers_for(service, provider_id)
+    candidates = _providers_for(service, provider_id, location_id)
     if not candidates:
         raise BookingError(_("Nobody gives “%(name)s” at the moment.") % {"name": service.name})
     for candidate in candidates:
@@ -254,13 +260,19 @@ def _check_changeable(appointment: Appointment, acting_user, now) -> None:
 
 
 def reschedule_appointment(
-    appointment: Appointment, starts_at: dt.datetime, *, provider_id: int | None = None, now=None, acting_user
+    appointment: Appointment,
+    starts_at: dt.datetime,
+    *,
+    provider_id: int | None = None,
+    location_id: int | None = None,
+    now=None,
+    acting_user,
 ) -> Appointment:
     """Move a booking to another free slot (same service), within the cancellation window unless
     staff move it."""
     now = now or timezone.now()
     service = appointment.service
-    candidates = _providers_for(service, provider_id)
+    candidates = _providers_for(service, provider_id, location_id)
     for candidate in candidates:
         with transaction.atomic():
             # Lock order: providers by key, then the appointment.
