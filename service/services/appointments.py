@@ -193,8 +193,8 @@ def book_appointment(
     acting_user=None,
 ) -> Appointment:
     """Book `starts_at` with the given provider, or with the first free one (at `location_id`, when
-    given). Exactly once: the
-    provider's row is locked while the slot is checked and the appointment written."""
+    given). Exactly once: the provider's row is locked while the slot is checked and the
+    appointment written."""
     if user is None or not user.is_authenticated:
         raise BookingError(_("Log in to book."))
     if service.members_only and not hasattr(user, "member"):
