@@ -115,11 +115,17 @@ def customer_data():
 def account_sections():
     """My account: the customer's open requests and next appointments, with links to all."""
 
+    from core.language import tenant_time_zone
+
+    # My account renders in the server's time zone: the sections show the brand's.
     def requests(request, member):
-        return {"tickets": selectors.open_tickets_of(request.user)[:3]}
+        return {"tickets": selectors.open_tickets_of(request.user)[:3], "time_zone": tenant_time_zone()}
 
     def appointments(request, member):
-        return {"appointments": selectors.upcoming_appointments_of(request.user)[:3]}
+        return {
+            "appointments": selectors.upcoming_appointments_of(request.user)[:3],
+            "time_zone": tenant_time_zone(),
+        }
 
     return [
         registry.AccountSection("requests", "service/account_requests.html", requests, order=70),
