@@ -1063,6 +1063,14 @@ class NewRequestView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView
             {"url": "", "label": self.get_page_title()},
         ]
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            action_url=self.request.path,
+            submit_button_label=_("Add to the queue"),
+            submit_button_active_label=_("Adding…"),
+            **kwargs,
+        )
+
     def form_valid(self, form):
         data = form.cleaned_data
         customer = data["customer"]
@@ -1236,7 +1244,9 @@ def rating_chart(months: list[tuple[dt.date, RatingRow]]) -> RatingChart:
                     "%(month)s: %(average)s from %(count)s ratings",
                     row.ratings,
                 )
-                % {"month": label, "average": row.average, "count": row.ratings},
+                % {"month": label, "average": row.average, "count": row.ratings}
+                if row.ratings
+                else _("%(month)s: no ratings") % {"month": label},
                 x=number(index * slot + slot * 0.15),
                 width=number(slot * 0.7),
                 y=number(CHART_HEIGHT - float(height)),

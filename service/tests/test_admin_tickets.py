@@ -589,7 +589,9 @@ def test_staff_take_a_request_by_phone_for_a_customer_or_a_visitor(brand, in_ten
         repair = RequestTypeFactory(name="Repair", sla={"normal": (4, 48)})
         lin = UserFactory(username="lin", email="lin@example.com", first_name="Lin", last_name="Hu")
     client = staff()
-    assert client.get("/admin/service/tickets/new/", HTTP_HOST=HOST).status_code == 200
+    page = client.get("/admin/service/tickets/new/", HTTP_HOST=HOST)
+    assert page.status_code == 200
+    assert "Add to the queue" in page.content.decode()
     data = new_request(
         request_type=repair.pk, channel="wechat", customer="LIN@example.com", order_number="SO-7"
     )
@@ -719,6 +721,8 @@ def test_the_satisfaction_report_has_exact_figures(brand, in_tenant, django_asse
     assert all((ratings, average) == (0, "—") for _month, ratings, average in months[:-2])
     bars = report.chart.bars
     assert [(bar.height, bar.y) for bar in bars[-2:]] == [("96", "64"), ("160", "0")]
+    assert bars[-2].title == f"{bars[-2].label}: 3.0 from 2 ratings"
+    assert bars[0].title == f"{bars[0].label}: no ratings"
     assert [ticket.rating_comment for ticket in report.recent] == ["Quick and kind.", "Slow.", ""]
 
     response = staff().get("/admin/service/satisfaction/", HTTP_HOST=HOST)
