@@ -481,10 +481,10 @@ class TicketIndexView(SafeCSVExportMixin, generic.IndexView):
             condition |= Q(pk=int(digits))
         return queryset.filter(condition)
 
+    @cached_property
     def now(self):
-        if not hasattr(self, "_now"):
-            self._now = timezone.now()
-        return self._now
+        """One moment for the whole listing: every row's "Overdue" is judged at the same time."""
+        return timezone.now()
 
     def to_row_dict(self, item):
         return {
@@ -508,7 +508,7 @@ class TicketIndexView(SafeCSVExportMixin, generic.IndexView):
             "first_responded": csv_time(item.first_responded_at),
             "resolution_due": csv_time(item.resolution_due_at),
             "resolved": csv_time(item.resolved_at),
-            "overdue": yes_no(item.overdue(self.now())),
+            "overdue": yes_no(item.overdue(self.now)),
             "rating": item.rating if item.rating is not None else "",
         }
 
@@ -517,7 +517,7 @@ class TicketIndexView(SafeCSVExportMixin, generic.IndexView):
 
     @cached_property
     def columns(self):
-        now = self.now()
+        now = self.now
         checkbox = [CheckboxColumn("select", label=_("Select"))] if self.may_work else []
         return [
             *checkbox,
