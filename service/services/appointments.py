@@ -130,8 +130,8 @@ def available_slots(
                             continue
                         slots.append(Slot(start, end, provider.pk, provider.location_id))
             day += dt.timedelta(days=1)
-    slots.sort(key=lambda slot: (slot.starts_at, slot.provider_id))
-    return slots
+    # set(): opening rows of one day that overlap (09:00–17:00 and 12:00–20:00) offer a time once.
+    return sorted(set(slots), key=lambda slot: (slot.starts_at, slot.provider_id))
 
 
 def _free_slot(service, provider: Provider, starts_at, *, exclude_appointment=None, now=None) -> Slot | None:

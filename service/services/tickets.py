@@ -546,5 +546,14 @@ def alert_overdue_tickets(*, now=None, today=None) -> int:
 def close_resolved_tickets(*, now=None, today=None) -> int:
     """Schedule tick: a request resolved a week ago that nobody reopened is closed."""
     now = now or timezone.now()
-    stale = Ticket.objects.filter(status=Status.RESOLVED, resolved_at__lt=now - AUTO_CLOSE_AFTER)
-    return bulk_close_tickets(list(stale.order_by("pk")[:500]), acting_user=None)
+    cutoff = now - AUTO_CLOSE_AFTER
+    stale = Ticket.objects.filter(status=Status.RESOLVED, resolved_at__lt=cutoff)
+    closed = 0
+    for ticket in stale.order_by("pk")[:500]:
+        with transaction.atomic():
+            locked = _locked(ticket)
+            # Checked again under the lock: the customer may have answered (reopening it) meanwhile.
+            if locked.status == Status.RESOLVED and locked.resolved_at < cutoff:
+                _move(locked, Status.CLOSED, None, timezone.now())
+                closed += 1
+    return closed

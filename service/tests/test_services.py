@@ -402,6 +402,29 @@ def test_resolved_requests_close_after_a_week_and_only_they(tenant, clock):
     assert Ticket.objects.get(pk=recent.pk).status == "closed"
 
 
+def test_a_request_the_customer_reopens_while_the_tick_runs_stays_open(tenant, clock, monkeypatch):
+    from service.services import tickets
+
+    agent, mei = staff("agent"), UserFactory(username="mei")
+    clock(START)
+    ticket = services.submit_request(RequestTypeFactory(), subject="Zip", message="Broke.", user=mei)
+    services.reply_to_ticket(ticket, "Done.", status="resolved", acting_user=agent)
+    real_locked = tickets._locked
+
+    def customer_answers_first(stale):
+        """The customer's answer lands between the tick's query and its lock on the row."""
+        monkeypatch.setattr(tickets, "_locked", real_locked)
+        services.reply_as_customer(stale, "Still broken.", acting_user=mei)
+        return real_locked(stale)
+
+    monkeypatch.setattr(tickets, "_locked", customer_answers_first)
+    clock(START + dt.timedelta(days=8))
+    assert services.close_resolved_tickets(now=START + dt.timedelta(days=8)) == 0
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.closed_at) == ("open", None)
+    assert history(ticket)[-1] == ("status", "mei", "resolved", "open")
+
+
 # --- Escalation --------------------------------------------------------------------------------
 
 

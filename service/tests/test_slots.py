@@ -99,6 +99,13 @@ def test_slots_follow_several_opening_rows_a_day_closed_days_the_step_and_the_du
     assert first.key == f"2026-06-01T01:00:00+00:00|{provider.pk}"
 
 
+def test_overlapping_opening_rows_offer_each_time_once(tenant):
+    store = LocationFactory(hours=[(0, "09:00", "12:00"), (0, "11:00", "13:00")])
+    fitting = BookableServiceFactory(providers=[ProviderFactory(location=store)])
+    slots = services.available_slots(fitting, MONDAY, MONDAY, now=A_WEEK_BEFORE)
+    assert local(slots) == ["09:00", "10:00", "11:00", "12:00"]
+
+
 def test_buffers_keep_free_time_before_and_after_a_booking(tenant):
     provider = ProviderFactory()
     colouring = BookableServiceFactory(
