@@ -362,15 +362,18 @@ class Ticket(models.Model):
         return self.status not in (self.Status.RESOLVED, self.Status.CLOSED)
 
     def overdue(self, now=None) -> bool:
-        """Past a target it has not met: no first answer by its due time, or not resolved by its."""
+        """Still open past a target it has not met: no first answer by its due time, or not resolved
+        by its due time. A solved request is never overdue."""
         now = now or timezone.now()
+        if not self.is_open:
+            return False
         if (
             self.first_responded_at is None
             and self.first_response_due_at
             and self.first_response_due_at < now
         ):
             return True
-        return bool(self.is_open and self.resolution_due_at and self.resolution_due_at < now)
+        return bool(self.resolution_due_at and self.resolution_due_at < now)
 
     @property
     def contact(self) -> str:

@@ -119,10 +119,10 @@ class StaffChoiceField(forms.ModelChoiceField):
 
 
 def overdue_condition(now) -> Q:
-    """Ticket.overdue() as a query: no first answer by its due time, or open past its resolution."""
-    return Q(first_responded_at__isnull=True, first_response_due_at__lt=now) | (
-        Q(resolution_due_at__lt=now) & ~Q(status__in=SOLVED)
-    )
+    """Ticket.overdue() as a query: still open, and no first answer by its due time or not resolved
+    by its due time."""
+    late = Q(first_responded_at__isnull=True, first_response_due_at__lt=now) | Q(resolution_due_at__lt=now)
+    return late & ~Q(status__in=SOLVED)
 
 
 def assigned_text(ticket: Ticket) -> str:
