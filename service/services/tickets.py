@@ -251,6 +251,8 @@ def reply_to_ticket(
     body = (body or "").strip()
     if not body:
         raise TicketError(_("Write a reply."))
+    if status is not None and status not in Status.values:  # else _move's message raises ValueError
+        raise TicketError(_("Choose a status from the list."))
     ticket = _locked(ticket)
     if ticket.status == Status.CLOSED:
         raise TicketError(_("Request %(number)s is closed.") % {"number": ticket.number})

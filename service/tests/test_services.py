@@ -247,6 +247,8 @@ def test_a_closed_request_takes_no_more_replies(tenant):
     agent = staff("agent")
     mei = UserFactory(username="mei")
     ticket = services.submit_request(RequestTypeFactory(), subject="Zip", message="Broke.", user=mei)
+    with pytest.raises(services.TicketError, match=r"^Choose a status from the list\.$"):
+        services.reply_to_ticket(ticket, "Hello", status="done", acting_user=agent)
     services.close_ticket_as_customer(ticket, acting_user=mei)
     with pytest.raises(services.TicketError, match=rf"^Request #{ticket.pk} is closed\.$"):
         services.reply_to_ticket(ticket, "Hello?", acting_user=agent)
