@@ -83,6 +83,19 @@ def _staff(assignee_first: bool):
     return recipients
 
 
+def _escalation_staff(event) -> list:
+    """The type's escalation team (escalate_ticket moved the ticket to it), else everyone who may
+    work requests: not the team that had it, which is who it is escalated past."""
+    ticket = _ticket(event)
+    if ticket is None:
+        return []
+    context = ticket_context(ticket, event)
+    if ticket.request_type.escalation_team_id:
+        return [(user, context) for user in _workers(ticket, assignee_first=False)]
+    staff = ModelBackend().with_perm(WORK_TICKET, is_active=True, include_superusers=True)
+    return [(user, context) for user in staff.order_by("pk")]
+
+
 def _assignee(event) -> list:
     ticket = _ticket(event)
     user = get_user_model().objects.filter(pk=event.data.get("assignee"), is_active=True).first()
@@ -220,7 +233,7 @@ NOTIFICATION_KINDS = [
         "staff.ticket_escalated",
         _("Request escalated (staff)"),
         "ticket.escalated",
-        _staff(assignee_first=False),
+        _escalation_staff,
         {"en": "Escalated: {{ number }}", "zh-hans": "已升级：{{ number }}"},
         {"en": "“{{ subject }}”: {{ reason }}", "zh-hans": "“{{ subject }}”：{{ reason }}"},
     ),

@@ -473,6 +473,22 @@ def test_escalation_raises_the_priority_moves_the_request_to_the_escalation_team
         services.escalate_ticket(ticket, "Again", acting_user=agent)
 
 
+def test_without_an_escalation_team_everyone_who_works_requests_hears_of_an_escalation(tenant):
+    agent, worker = staff("agent", "service.work_ticket"), staff("worker", "service.work_ticket")
+    staff("bystander")
+    kind = RequestTypeFactory(team=team_of("Desk", agent))
+    ticket = services.submit_request(kind, subject="Rude staff", message="Twice.", user=UserFactory())
+    services.escalate_ticket(ticket, "Needs a manager", acting_user=agent)
+    ticket.refresh_from_db()
+    assert (ticket.team.name, ticket.priority) == ("Desk", "high")
+    deliver_due_events()
+    assert sorted(
+        Notification.objects.filter(kind="staff.ticket_escalated").values_list(
+            "recipient__username", flat=True
+        )
+    ) == sorted(["admin@svc.example", agent.username, worker.username])
+
+
 # --- Visitors ----------------------------------------------------------------------------------
 
 
