@@ -32,7 +32,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db import connection, transaction
-from django.db.models import Count, Prefetch, ProtectedError, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, ProtectedError, Q, Sum
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import formats, timezone
@@ -274,14 +274,16 @@ class CalendarView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateVi
 
     @cached_property
     def locations(self) -> list[Location]:
-        return list(Location.objects.order_by("name", "pk"))
+        # `works_here`: staff who are a provider somewhere open their own location's calendar.
+        works_here = Exists(Provider.objects.filter(location=OuterRef("pk"), user=self.request.user.pk))
+        return list(Location.objects.annotate(works_here=works_here).order_by("name", "pk"))
 
     @cached_property
     def location(self) -> Location | None:
         wanted = self.request.GET.get("location", "")
-        return next((loc for loc in self.locations if str(loc.pk) == wanted), None) or (
-            self.locations[0] if self.locations else None
-        )
+        chosen = next((row for row in self.locations if str(row.pk) == wanted), None)
+        own = next((row for row in self.locations if row.works_here), None)
+        return chosen or own or (self.locations[0] if self.locations else None)
 
     def get_context_data(self, **kwargs):
         if self.location is None:
@@ -910,6 +912,8 @@ class LocationViewSet(ModelViewSet):
     add_view_class = LocationCreateView
     edit_view_class = LocationEditView
     delete_view_class = LocationDeleteView
+    # A copy's form would carry the first location's opening hours and closed days as its own rows.
+    copy_view_enabled = False
     search_fields = ["name", "address"]
     search_backend_name = None
     list_filter = ["is_active"]

@@ -208,6 +208,16 @@ def test_the_calendar_costs_the_same_queries_for_2_or_8_appointments(brand, in_t
     assert (queries(url), queries(week)) == ((CALENDAR_QUERIES, 5), (CALENDAR_QUERIES, 8))
 
 
+def test_staff_who_give_the_service_open_their_own_locations_calendar(brand, in_tenant):
+    tenant, store, ana, ben, fitting = brand
+    with in_tenant(tenant):
+        pudong = LocationFactory(name="Pudong")
+        ProviderFactory(name="Boss", location=pudong, user=get_user_model().objects.get(username="boss"))
+    client = staff()
+    assert client.get(CALENDAR, HTTP_HOST=HOST).context["location"] == pudong
+    assert client.get(CALENDAR, {"location": store.pk}, HTTP_HOST=HOST).context["location"] == store
+
+
 def test_without_a_location_the_calendar_says_to_add_one(make_tenant, in_tenant):
     tenant = make_tenant("svcempty", default_language="en").tenant
     with in_tenant(tenant):
@@ -511,8 +521,29 @@ def test_the_evaluations_report_gives_exact_figures(brand, in_tenant):
     assert "Still muddy" in page
     assert f'href="/service/files/{attachment.pk}/"' in page
 
+    assert_queries_do_not_grow_with_evaluations(tenant, in_tenant, fitting, ana)
+
     only_wash = staff().get("/admin/service/evaluations/", {"service": wash.pk}, HTTP_HOST=HOST).context
     assert only_wash["overall"]["count"] == 1
     assert only_wash["by_aspect"] == []
     later = staff().get("/admin/service/evaluations/", {"start": "2030-01-01"}, HTTP_HOST=HOST).context
     assert (later["overall"]["count"], later["overall"]["average"], later["recent"]) == (0, None, [])
+
+
+def assert_queries_do_not_grow_with_evaluations(tenant, in_tenant, fitting, ana):
+    client = staff()
+
+    def queries():
+        client.get("/admin/service/evaluations/", HTTP_HOST=HOST)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/admin/service/evaluations/", HTTP_HOST=HOST)
+        return len(captured), response.context["overall"]["count"]
+
+    few, count = queries()
+    with in_tenant(tenant):
+        for hour in (9, 10, 11):
+            photo = SimpleUploadedFile(f"wheel{hour}.png", PNG, content_type="image/png")
+            evaluated(
+                fitting, ana, new_york(2026, 11, 5, hour), f"more{hour}", 3, {"Skill": 3}, photos=[photo]
+            )
+    assert queries() == (few, count + 3)
