@@ -23,6 +23,7 @@ Two kinds of contribution (docs/architecture.md, "Adding a domain"):
   | `portal_campaign_audiences` | `[CampaignAudience(...), ...]` | notifications: who a campaign can go to |
   | `portal_search_types` | `[SearchType(...), ...]` | the portal's search box (knowledge.search): what it finds, grouped by type |
   | `portal_private_page_paths` | `[path, ...]`: tree paths of live pages only some visitors may read (a members-only article) | GraphQL leaves them out for everyone, like view-restricted pages |
+  | `portal_page_extras` | `[PageExtra(name, template, context(request)), ...]` | the end of every portal page (templates/base.html): a floating button, a banner |
 
   Admin menus and viewsets use Wagtail's own `register_admin_viewset` / `register_admin_menu_item`,
   root GraphQL queries grapple's `register_schema_query`; a searchable type's model declares
@@ -52,6 +53,7 @@ CUSTOMER_DATA = "portal_customer_data"
 NOTIFICATION_KINDS = "portal_notification_kinds"
 EVERY_TICK = "portal_every_tick"
 PRIVATE_PAGE_PATHS = "portal_private_page_paths"
+PAGE_EXTRAS = "portal_page_extras"
 
 
 def app_blocks() -> list[tuple]:
@@ -158,6 +160,16 @@ def every_tick() -> dict[str, Callable]:
     return _merged(EVERY_TICK)
 
 
+def page_extras() -> list["PageExtra"]:
+    """What the domains add to the end of every portal page, in `order`."""
+    extras = sorted(_listed(PAGE_EXTRAS), key=lambda extra: extra.order)
+    names = [extra.name for extra in extras]
+    duplicates = {name for name in names if names.count(name) > 1}
+    if duplicates:
+        raise ImproperlyConfigured(f"Page extras registered twice: {', '.join(sorted(duplicates))}.")
+    return extras
+
+
 def notification_kinds() -> dict[str, "NotificationKind"]:
     """Every registered notification kind by key."""
 
@@ -207,6 +219,22 @@ class NotificationKind:
 class AccountSection:
     """A part of My account a domain contributes: `context(request, member_or_user)` returns the
     template's context, or None to leave the section out for this customer."""
+
+    name: str
+    template: str
+    context: Callable
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class PageExtra:
+    """Something a domain adds at the end of every portal page (a floating service button).
+    `context(request)` returns the template's context, or None to leave it out.
+
+    The result is cached with the page chrome for every visitor of the tenant, per language and
+    cache generation (builder.fragments), and is part of pages in the anonymous page cache: it must
+    be the same for everyone (no visitor's data, no CSRF token), and whatever changes it must bump
+    the generation (core.cache.bump_generation) when saved."""
 
     name: str
     template: str
