@@ -382,8 +382,9 @@ class CalendarView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateVi
             for row in hours.get(day.weekday(), []):
                 starts.append(row.opens.hour)
                 ends.append(row.closes.hour if row.closes.minute else row.closes.hour - 1)
-        first = min([*starts, *entry_hours], default=DEFAULT_HOURS[0])
-        last = max([*ends, *entry_hours], default=DEFAULT_HOURS[1] - 1)
+        if not starts:  # closed all along: a working day's rows, for the bookings made before
+            starts, ends = [DEFAULT_HOURS[0]], [DEFAULT_HOURS[1] - 1]
+        first, last = min([*starts, *entry_hours]), max([*ends, *entry_hours])
         return list(range(first, max(first, last) + 1))
 
     def columns(self, days, providers, hours, closed, today, keys_with_entries) -> list[CalendarColumn]:

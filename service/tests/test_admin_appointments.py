@@ -183,6 +183,10 @@ def test_the_week_has_a_column_per_day_on_the_locations_clock(brand, in_tenant):
     assert "<span data-provider>Ben</span>" in page
     assert response.context["previous_url"] == f"{CALENDAR}week/?date=2027-03-05&location={store.pk}"
 
+    closed = staff().get(CALENDAR, {"location": store.pk, "date": "2027-03-10"}, HTTP_HOST=HOST)
+    assert closed.context["day_hours"] == "Closed: Inventory"
+    assert [row["label"] for row in closed.context["rows"]] == [f"{hour:02d}:00" for hour in range(9, 17)]
+
 
 def test_the_calendar_costs_the_same_queries_for_2_or_8_appointments(brand, in_tenant):
     tenant, store, ana, ben, fitting = brand
