@@ -459,7 +459,9 @@ def may_open(request, attachment: Attachment) -> bool:
     if attachment.evaluation_id is None:
         return False
     if logged_in and (
-        user.has_perm("service.manage_appointment") or user.has_perm("service.view_appointment")
+        user.has_perm("service.manage_appointment")
+        or user.has_perm("service.view_appointment")
+        or user.has_perm("service.view_evaluation")  # the evaluations report links its photos
     ):
         return True
     return logged_in and attachment.evaluation.appointment.user_id == user.pk
