@@ -11,6 +11,7 @@ A new viewset, screen or setting is covered the day it is registered. A screen t
 without a permission goes in ALLOWED_WITHOUT_PERMISSION, with the reason.
 """
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from django.apps import apps
 from django.conf import settings
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 from wagtail.contrib.settings.models import BaseGenericSetting
 from wagtail.contrib.settings.registry import registry as settings_registry
 from wagtail.models import Site
@@ -34,6 +36,9 @@ from mall.tests.factories import ProductCategoryFactory, ProductFactory, line, p
 from members.tests.factories import MemberFactory, MemberLevelFactory
 from notifications import services as notification_services
 from notifications.models import NotificationTemplate
+from service import services as service_desk
+from service.models import RequestType
+from service.tests.factories import BookableServiceFactory
 from tests.staff import log_in, make_editor
 
 HOST = "perm.localhost"
@@ -79,6 +84,20 @@ MUST_BE_FOUND = {
     "admin/events/<int:pk>/desk/",
     "admin/events/campaigns/<int:pk>/report/",
     "admin/settings/events/dailycheckinsettings/<int:pk>/",
+    "admin/service/tickets/",
+    "admin/service/tickets/<int:pk>/",
+    "admin/service/tickets/<int:pk>/reply/",
+    "admin/service/tickets/bulk/",
+    "admin/service/tickets/new/",
+    "admin/service/satisfaction/",
+    "admin/settings/service/serviceentrysettings/<int:pk>/",
+    "admin/service/calendar/",
+    "admin/service/calendar/week/",
+    "admin/service/appointments/<int:pk>/",
+    "admin/service/appointments/<int:pk>/move/",
+    "admin/service/appointments/<int:pk>/cancel/",
+    "admin/service/locations/edit/<int:pk>/",
+    "admin/service/evaluations/",
 }
 
 SETTINGS_ROUTE = "admin/settings/<slug:app_name>/<slug:model_name>/"
@@ -186,6 +205,18 @@ def brand(make_tenant, in_tenant):
         place(member, line(product.skus.get()))  # an order, with its history and payment
         event_services.sign_up(member, EventFactory().sessions.get())  # an event with a ticket
         CampaignFactory(goals=[{"friends": 1, "draws": 1}], prizes=[{"name": "Mug", "quantity": 1}])
+        # A request, and a visit that was booked, took place and was evaluated.
+        service_desk.submit_request(
+            RequestType.objects.order_by("pk").first(), subject="Zip", message="Broke", email="x@example.com"
+        )
+        visit_service = BookableServiceFactory()
+        last_week = timezone.now() - dt.timedelta(days=7)
+        slot = service_desk.available_slots(
+            visit_service, last_week.date(), last_week.date() + dt.timedelta(days=3), now=last_week
+        )[0]
+        visit = service_desk.book_appointment(visit_service, slot.starts_at, user=member.user, now=last_week)
+        visit = service_desk.mark_appointment(visit, "completed", acting_user=None)
+        service_desk.evaluate_appointment(visit, 5, acting_user=member.user)
         make_editor()
         site = Site.objects.get(is_default_site=True)
         samples = {Site: site.pk}
