@@ -9,6 +9,8 @@ coupons): every admin view states the permission it needs (CONVENTIONS.md).
 from django.contrib.auth import get_permission_codename
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import ProtectedError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
@@ -28,6 +30,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from core import outbox, registry
+from core.cache import bump_generation
 from core.models import JobRun, OutboxEvent
 
 
@@ -353,3 +356,31 @@ class JobRunViewSet(ReadOnlyViewSetMixin, ModelViewSet):
 
     def get_permissions_to_register(self):
         return model_permissions(self.model, ["view"])
+
+
+class RefreshesPortalCache:
+    """For a model whose rows show in cached page bodies or anonymous GraphQL answers (products,
+    bookable services): a save makes the tenant's cached pages stale (core.cache), once it commits."""
+
+    def form_valid(self, form):
+        transaction.on_commit(bump_generation)  # dropped with the transaction if the save fails
+        return super().form_valid(form)
+
+
+class ProtectedDeleteView(generic.DeleteView):
+    """A delete refused by the database's PROTECT (rows that must keep pointing at this one) is
+    told to staff as `protected_message`, with nothing deleted, rather than a server error. With
+    `refreshes_portal_cache`, a delete that happens makes cached pages stale once it commits."""
+
+    protected_message = ""
+    refreshes_portal_cache = False
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                if self.refreshes_portal_cache:
+                    transaction.on_commit(bump_generation)  # dropped with the savepoint if refused
+                return super().form_valid(form)
+        except ProtectedError:
+            messages.error(self.request, self.protected_message % {"name": str(self.object)})
+            return redirect(self.index_url_name)

@@ -35,8 +35,7 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib.admin.utils import quote
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.db.models import Count, Min, ProtectedError, Q, Sum
+from django.db.models import Count, Min, Q, Sum
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -61,7 +60,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permissions import register_permission_policy
 
-from core.admin import ModelAndCustomPermissionPolicy, model_permissions
+from core.admin import ModelAndCustomPermissionPolicy, ProtectedDeleteView, model_permissions
 from core.csv import safe_row
 from core.language import tenant_time_zone
 from events import selectors, services
@@ -295,21 +294,6 @@ class EventEditView(BrandTimeZoneMixin, EventHeaderButtonsMixin, RefusedUnderLoc
     def save_instance(self):
         keep_seats_taken(self.form)  # in Wagtail's transaction: the locks hold until the save commits
         return super().save_instance()
-
-
-class ProtectedDeleteView(generic.DeleteView):
-    """A delete refused by the database's PROTECT is told to staff as `protected_message`, with
-    nothing deleted, rather than a server error."""
-
-    protected_message = ""
-
-    def form_valid(self, form):
-        try:
-            with transaction.atomic():
-                return super().form_valid(form)
-        except ProtectedError:
-            messages.error(self.request, self.protected_message % {"name": str(self.object)})
-            return redirect(self.index_url_name)
 
 
 class EventDeleteView(ProtectedDeleteView):

@@ -25,6 +25,7 @@ from wagtail.models import Orderable
 from wagtail.search import index
 
 from blocks.description import description_blocks
+from members.models import Audience
 
 MAX_CAPACITY = 100_000
 TICKET_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -33,12 +34,6 @@ TICKET_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 def new_ticket_code() -> str:
     """What the ticket's QR code carries and staff can type: 10 characters, no look-alikes."""
     return "".join(secrets.choice(TICKET_ALPHABET) for _ in range(10))
-
-
-class Audience(models.TextChoices):
-    EVERYONE = "everyone", _("Everyone")
-    MEMBERS = "members", _("Logged-in members")
-    LEVELS = "levels", _("Members of some levels")
 
 
 class Event(index.Indexed, ClusterableModel):

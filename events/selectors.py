@@ -19,22 +19,13 @@ from events.models import (
     Registration,
 )
 from members.models import Member
+from members.selectors import audience_filter
 
 
 def member_of(user) -> Member | None:
     if user is None or not user.is_authenticated:
         return None
     return Member.objects.select_related("level").filter(user=user).first()
-
-
-def audience_filter(member) -> Q:
-    """Events `member` (None: a visitor) may see: everyone's; members' when a member; their level's."""
-    allowed = Q(audience=Audience.EVERYONE)
-    if member is not None:
-        allowed |= Q(audience=Audience.MEMBERS)
-        if member.level_id:
-            allowed |= Q(audience=Audience.LEVELS, levels=member.level_id)
-    return allowed
 
 
 def published_events():

@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Max, Min, Prefetch, ProtectedError, Sum
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -50,8 +49,13 @@ from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permissions import register_permission_policy
 
-from core.admin import ModelAndCustomPermissionPolicy, ReadOnlyViewSetMixin, model_permissions
-from core.cache import bump_generation
+from core import admin as core_admin
+from core.admin import (
+    ModelAndCustomPermissionPolicy,
+    ReadOnlyViewSetMixin,
+    RefreshesPortalCache,
+    model_permissions,
+)
 from core.csv import SafeCSVExportMixin
 from core.language import tenant_time_zone
 from core.money import format_money
@@ -82,28 +86,8 @@ def brand_time(value) -> str:
     return formats.date_format(timezone.localtime(value, zone), "SHORT_DATETIME_FORMAT")
 
 
-class RefreshesPortalCache:
-    """Shelves in cached page bodies and anonymous GraphQL answers show products and categories:
-    a saved or deleted one makes the tenant's cached pages stale (core.cache), once it commits."""
-
-    def form_valid(self, form):
-        transaction.on_commit(bump_generation)  # dropped with the transaction if the save fails
-        return super().form_valid(form)
-
-
-class ProtectedDeleteView(RefreshesPortalCache, generic.DeleteView):
-    """A delete refused by the database's PROTECT (rows that must keep pointing at this one) is
-    told to staff as `protected_message`, with nothing deleted, rather than a server error."""
-
-    protected_message = ""
-
-    def form_valid(self, form):
-        try:
-            with transaction.atomic():
-                return super().form_valid(form)
-        except ProtectedError:
-            messages.error(self.request, self.protected_message % {"name": str(self.object)})
-            return redirect(self.index_url_name)
+class ProtectedDeleteView(core_admin.ProtectedDeleteView):
+    refreshes_portal_cache = True
 
 
 # --- Categories ------------------------------------------------------------------------------

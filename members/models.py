@@ -19,6 +19,15 @@ def new_member_code() -> str:
     return secrets.token_hex(8).upper()
 
 
+class Audience(models.TextChoices):
+    """Who may see or use something a domain offers (an event, a request form): the `audience`
+    field of its model, with a `levels` many-to-many for LEVELS (members.selectors.audience_filter)."""
+
+    EVERYONE = "everyone", _("Everyone")
+    MEMBERS = "members", _("Logged-in members")
+    LEVELS = "levels", _("Members of some levels")
+
+
 class MemberLevel(models.Model):
     """A level of the programme. Members move up when their lifetime points reach its threshold."""
 

@@ -3,10 +3,11 @@
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
+from django.db.models import Q
 from wagtail import hooks
 
 from core.outbox import events_about
-from members.models import BalanceEntry, Member, MemberLevel, PointsEntry
+from members.models import Audience, BalanceEntry, Member, MemberLevel, PointsEntry
 
 HISTORY_PAGE_SIZE = 20
 
@@ -34,6 +35,18 @@ def member_for(user) -> Member | None:
     if user is None or not user.is_authenticated:
         return None
     return Member.objects.select_related("level", "level__badge").filter(user=user).first()
+
+
+def audience_filter(member) -> Q:
+    """What `member` (None: a visitor, or a customer who is not a member) may see of a model with an
+    `audience` (members.models.Audience) and `levels`: everyone's; members' when a member; their
+    level's. Add .distinct() when filtering through `levels`."""
+    allowed = Q(audience=Audience.EVERYONE)
+    if member is not None:
+        allowed |= Q(audience=Audience.MEMBERS)
+        if member.level_id:
+            allowed |= Q(audience=Audience.LEVELS, levels=member.level_id)
+    return allowed
 
 
 def member_levels() -> list[MemberLevel]:

@@ -26,6 +26,8 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.models import Orderable
 
+from members.models import Audience
+
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 # Attachments: what customers and staff may upload, and how big.
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
@@ -53,12 +55,6 @@ def new_code(length: int = 10) -> str:
 def new_follow_key() -> str:
     """The secret in a request's follow link (for customers who were not logged in)."""
     return secrets.token_urlsafe(24)
-
-
-class Audience(models.TextChoices):
-    EVERYONE = "everyone", _("Everyone")
-    MEMBERS = "members", _("Logged-in members")
-    LEVELS = "levels", _("Members of some levels")
 
 
 class Priority(models.TextChoices):

@@ -3,7 +3,7 @@
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from members.selectors import member_for
+from members.selectors import audience_filter, member_for
 from service.models import (
     Appointment,
     Attachment,
@@ -16,16 +16,6 @@ from service.models import (
 )
 
 OPEN_STATUSES = (Ticket.Status.NEW, Ticket.Status.OPEN, Ticket.Status.WAITING)
-
-
-def audience_filter(member) -> Q:
-    """Request types `member` (None: a visitor or a customer who is not a member) may send."""
-    allowed = Q(audience=Audience.EVERYONE)
-    if member is not None:
-        allowed |= Q(audience=Audience.MEMBERS)
-        if member.level_id:
-            allowed |= Q(audience=Audience.LEVELS, levels=member.level_id)
-    return allowed
 
 
 def request_types_for(user, member=None) -> list[RequestType]:

@@ -31,8 +31,8 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch, ProtectedError, Q, Sum
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import formats, timezone
@@ -55,8 +55,13 @@ from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import policy_registry, register_permission_policy
 
-from core.admin import ModelAndCustomPermissionPolicy, ReadOnlyViewSetMixin, model_permissions
-from core.cache import bump_generation
+from core.admin import (
+    ModelAndCustomPermissionPolicy,
+    ProtectedDeleteView,
+    ReadOnlyViewSetMixin,
+    RefreshesPortalCache,
+    model_permissions,
+)
 from core.language import tenant_time_zone
 from core.models import OutboxEvent
 from core.money import format_money
@@ -145,30 +150,6 @@ def average(total, count) -> Decimal | None:
 def with_query(url: str, **params) -> str:
     params = {key: value for key, value in params.items() if value not in (None, "")}
     return f"{url}?{urlencode(params)}" if params else url
-
-
-class ProtectedDeleteView(generic.DeleteView):
-    """A delete refused by the database's PROTECT (appointments keep their service and provider,
-    providers their location) is told to staff as `protected_message`, with nothing deleted."""
-
-    protected_message = ""
-
-    def form_valid(self, form):
-        try:
-            with transaction.atomic():
-                return super().form_valid(form)
-        except ProtectedError:
-            messages.error(self.request, self.protected_message % {"name": str(self.object)})
-            return redirect(self.index_url_name)
-
-
-class RefreshesPortalCache:
-    """Services, opening hours and locations show in cached page bodies (the service entry, booking
-    blocks): a save makes the tenant's cached pages stale once it commits."""
-
-    def form_valid(self, form):
-        transaction.on_commit(bump_generation)
-        return super().form_valid(form)
 
 
 class PagesViewSet(ViewSet):
@@ -894,7 +875,8 @@ class LocationEditView(RefreshesPortalCache, generic.EditView):
     pass
 
 
-class LocationDeleteView(RefreshesPortalCache, ProtectedDeleteView):
+class LocationDeleteView(ProtectedDeleteView):
+    refreshes_portal_cache = True
     protected_message = gettext_lazy(
         "“%(name)s” has staff or resources, so it is kept: move or delete them first, or untick "
         "“open for bookings”."
@@ -1019,7 +1001,8 @@ class BookableServiceEditView(RefreshesPortalCache, generic.EditView):
     pass
 
 
-class BookableServiceDeleteView(RefreshesPortalCache, ProtectedDeleteView):
+class BookableServiceDeleteView(ProtectedDeleteView):
+    refreshes_portal_cache = True
     protected_message = gettext_lazy(
         "“%(name)s” has appointments, so it is kept: untick “bookable” to stop new bookings."
     )

@@ -36,8 +36,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Count, F, Func, ProtectedError, Q, Sum
+from django.db.models import Count, F, Func, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.shortcuts import redirect
@@ -63,7 +62,12 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permissions import register_permission_policy
 
-from core.admin import ModelAndCustomPermissionPolicy, ReadOnlyViewSetMixin, model_permissions
+from core.admin import (
+    ModelAndCustomPermissionPolicy,
+    ProtectedDeleteView,
+    ReadOnlyViewSetMixin,
+    model_permissions,
+)
 from core.csv import SafeCSVExportMixin
 from knowledge.analytics import (
     CHART_HEIGHT,
@@ -135,21 +139,6 @@ def assigned_text(ticket: Ticket) -> str:
 
 
 # --- Request types and teams ---------------------------------------------------------------------
-
-
-class ProtectedDeleteView(generic.DeleteView):
-    """A delete refused by the database's PROTECT is told to staff as `protected_message`, with
-    nothing deleted, rather than a server error."""
-
-    protected_message = ""
-
-    def form_valid(self, form):
-        try:
-            with transaction.atomic():
-                return super().form_valid(form)
-        except ProtectedError:
-            messages.error(self.request, self.protected_message % {"name": str(self.object)})
-            return redirect(self.index_url_name)
 
 
 class RequestTypeDeleteView(ProtectedDeleteView):
