@@ -100,8 +100,9 @@ def queries_for_home(client, tenant, in_tenant, blocks: int) -> int:
     [
         # SET search_path, Site, the tenant's locales, the root page, its specific row, any view
         # restrictions?, every linked page (1); theme, navigation, the menu's pages (1), the home
-        # page in each language (1) and this page's language versions (1) once per request.
-        (0, 13),
+        # page in each language (1) and this page's language versions (1), the page extras (the
+        # service entry's settings: 1) once per request.
+        (0, 14),
         # None at all: Site, locales, the home page, restrictions, chrome and body come from the
         # cache (so not even SET search_path is sent).
         (300, 0),
