@@ -185,6 +185,10 @@ def test_a_customer_books_sees_moves_and_cancels_an_appointment(tenant):
     assert fields["phone"] == "+8613800138000"  # from the profile, as it stores phones
     assert re.fullmatch(r"[0-9a-f]{32}", fields["idempotency_key"])
     assert text_of(confirm, "booking-chosen-time") == [f"{day:%A}, {day.isoformat()} 10:00–11:00"]
+    # Changes close 24 hours before: the day before at 10:00, Shanghai time.
+    assert text_of(confirm, "booking-notice") == [
+        f"You can change or cancel this booking online until {day - dt.timedelta(days=1)} 10:00."
+    ]
 
     booked = post(client, "/book/bike-fitting/", {**fields, "name": "Wang Fang", "note": "Road bike"})
     appointment = Appointment.objects.get(user=user)
@@ -458,6 +462,16 @@ def test_another_customers_booking_is_a_404_through_every_door(tenant):
     assert (appointment.status, appointment.starts_at) == (Appointment.Status.BOOKED, at(day, 10))
     assert not Evaluation.objects.exists()
     assert get(client_for(owner), base).status_code == 200
+
+
+def test_a_time_inside_the_cancellation_window_says_so_before_it_is_booked(tenant):
+    service = BookableServiceFactory(slug="trim", cancellation_hours=48)
+    client = client_for(new_customer(tenant))
+    day = tomorrow()
+    confirm = get(client, "/book/trim/", {"day": day.isoformat(), "slot": slot_value(at(day, 16), None)})
+    assert text_of(confirm, "booking-notice") == [
+        "This time is less than 48 hours away: once booked, it can only be changed or cancelled by calling us."
+    ]
 
 
 def test_past_the_cancellation_window_the_page_says_until_when_and_to_call(tenant):

@@ -354,6 +354,12 @@ def _service_page(request, found: BookableService, *, params, errors, day=None, 
         "refusal": refusal,
         "picker": picker,
         "chosen": chosen,
+        # Booking may need less notice than changing: say before booking until when it can change.
+        "changes_until": chosen.starts_at - dt.timedelta(hours=float(found.cancellation_hours))
+        if chosen
+        else None,
+        "changes_closed": bool(chosen)
+        and chosen.starts_at - dt.timedelta(hours=float(found.cancellation_hours)) <= timezone.now(),
         "form": form,
         "errors": errors,
         "login_url": f"{LOGIN_URL}?{urlencode({'next': request.get_full_path()})}",
