@@ -514,6 +514,16 @@ def test_appointments_are_the_viewers_own(brand, in_tenant, clock):
     ]
     assert gql(Client(), APPOINTMENTS)["viewer"] is None
 
+    # Two bookings or six: the same queries.
+    with CaptureQueriesContext(connection) as two:
+        gql(Client(), APPOINTMENTS, **token)
+    with in_tenant(brand):
+        for day in (14, 15, 16, 17):
+            services.book_appointment(fitting, dt.datetime(2030, 1, day, 9, tzinfo=SHANGHAI), user=customer)
+    with CaptureQueriesContext(connection) as six:
+        assert len(gql(Client(), APPOINTMENTS, **token)["viewer"]["appointments"]) == 6
+    assert len(two) == len(six)
+
 
 # --- One tenant at a time ------------------------------------------------------------------------
 
