@@ -19,9 +19,9 @@ from accounts.tests.factories import UserFactory
 from builder.fields import page_blocks
 from builder.models import HomePage, StandardPage
 from mall.tests.test_graphql import Pictures
+from members.models import Audience
 from service import services
 from service.models import (
-    Audience,
     BookableService,
     ClosedDay,
     Location,

@@ -17,11 +17,11 @@ from django.utils import timezone
 from accounts import tokens
 from accounts.tests.factories import UserFactory
 from mall.tests.test_graphql import Pictures
-from members.models import MemberLevel
+from members.models import Audience, MemberLevel
 from members.tests.factories import MemberLevelFactory, MemberRowFactory
 from service import services
 from service.graphql.schema import ticket_cursor
-from service.models import Appointment, Attachment, Audience, BookableService, RequestType, Ticket
+from service.models import Appointment, Attachment, BookableService, RequestType, Ticket
 from service.tests.factories import (
     BookableServiceFactory,
     LocationFactory,
