@@ -7,6 +7,7 @@ from wagtail import hooks
 from core import registry
 from service import (
     admin,  # noqa: F401 - the admin's viewsets and menu register their own hooks
+    entry,  # noqa: F401 - the floating service button and the settings' cache refresh register theirs
     selectors,
 )
 from service.graphql.schema import VIEWER_FIELDS

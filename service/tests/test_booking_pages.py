@@ -465,7 +465,7 @@ def test_another_customers_booking_is_a_404_through_every_door(tenant):
 
 
 def test_a_time_inside_the_cancellation_window_says_so_before_it_is_booked(tenant):
-    service = BookableServiceFactory(slug="trim", cancellation_hours=48)
+    BookableServiceFactory(slug="trim", cancellation_hours=48)
     client = client_for(new_customer(tenant))
     day = tomorrow()
     confirm = get(client, "/book/trim/", {"day": day.isoformat(), "slot": slot_value(at(day, 16), None)})
