@@ -66,6 +66,7 @@ from core.admin import (
     ModelAndCustomPermissionPolicy,
     ProtectedDeleteView,
     ReadOnlyViewSetMixin,
+    RefreshesPortalCache,
     model_permissions,
 )
 from core.csv import SafeCSVExportMixin
@@ -142,6 +143,7 @@ def assigned_text(ticket: Ticket) -> str:
 
 
 class RequestTypeDeleteView(ProtectedDeleteView):
+    refreshes_portal_cache = True  # request form blocks and the service entry show the types
     protected_message = gettext_lazy(
         "“%(name)s” has requests, so it is kept: untick “accepting requests” to stop new ones."
     )
@@ -173,6 +175,14 @@ class RequestTypeAdminForm(WagtailAdminModelForm):
         return cleaned
 
 
+class RequestTypeCreateView(RefreshesPortalCache, generic.CreateView):
+    pass
+
+
+class RequestTypeEditView(RefreshesPortalCache, generic.EditView):
+    pass
+
+
 class RequestTypeViewSet(ModelViewSet):
     """Service → Request types: the forms customers send (RequestType.panels: form fields and
     service level targets inline)."""
@@ -184,6 +194,8 @@ class RequestTypeViewSet(ModelViewSet):
     add_to_reference_index = False
     copy_view_enabled = False  # the slug is unique: a copy could not be saved as it is
     delete_view_class = RequestTypeDeleteView
+    add_view_class = RequestTypeCreateView
+    edit_view_class = RequestTypeEditView
     search_fields = ["name", "slug"]
     list_filter = ["kind", "is_active"]
     list_display = [
