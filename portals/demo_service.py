@@ -11,6 +11,7 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from builder.models import HomePage, StandardPage
 from service import services
 from service.models import (
     BookableService,
@@ -233,6 +234,29 @@ def _seed_harbor_bookings(admin) -> None:
     services.cancel_appointment(book(design, "mei", 6), reason="", acting_user=customers["mei"])
 
 
+SERVICE_BLOCK_WORDS = {
+    "en": {"book": "Book a visit", "talk": "Talk to us", "complaint": "Something went wrong?"},
+    "zh-hans": {"book": "预约到店", "talk": "联系我们", "complaint": "遇到问题？"},
+}
+
+
+def add_service_blocks(key: str) -> None:
+    """Harbor's home page lists its bookable services; both brands' contact pages show the service
+    entry, and Lumen's its complaint form."""
+    for home in HomePage.objects.select_related("locale"):
+        words = SERVICE_BLOCK_WORDS[home.locale.language_code]
+        if key == "harbor":
+            home.body.insert(1, ("service_list", {"heading": words["book"], "count": 3}))
+            home.save_revision().publish()
+        contact = StandardPage.objects.child_of(home).get(slug="contact")
+        contact.body.insert(0, ("service_entry", {"heading": words["talk"], "text": ""}))
+        if key != "harbor":
+            contact.body.insert(
+                1, ("request_form", {"request_type": "complaint", "heading": words["complaint"]})
+            )
+        contact.save_revision().publish()
+
+
 def seed_demo_service(key: str) -> None:
     admin = _admin()
     if key == "harbor":
@@ -251,3 +275,4 @@ def seed_demo_service(key: str) -> None:
         entry.wechat_id = "LumenCoffee"
         entry.save()
         _seed_requests(LUMEN_REQUESTS, admin)
+    add_service_blocks(key)

@@ -38,7 +38,7 @@ from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.generic import TemplateView, View
 from django_filters import ChoiceFilter, DateFromToRangeFilter, ModelChoiceFilter
 from wagtail import hooks
@@ -184,10 +184,14 @@ class PagesViewSet(ViewSet):
 def hours_text(day: dt.date, hours: dict, closed: dict) -> str:
     """ "09:00–17:00", or why the location is closed that day."""
     if day in closed:
-        return _("Closed: %(reason)s") % {"reason": closed[day]} if closed[day] else _("Closed")
+        return (
+            _("Closed: %(reason)s") % {"reason": closed[day]}
+            if closed[day]
+            else pgettext("opening hours", "Closed")
+        )
     rows = hours.get(day.weekday(), [])
     if not rows:
-        return _("Closed")
+        return pgettext("opening hours", "Closed")
     return ", ".join(f"{row.opens:%H:%M}–{row.closes:%H:%M}" for row in rows)
 
 

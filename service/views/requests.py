@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -75,7 +76,7 @@ def week_hours(location) -> list[tuple[str, str]]:
     week = []
     for day in OpeningHours.Weekday:
         spans = [f"{row.opens:%H:%M}–{row.closes:%H:%M}" for row in rows if row.weekday == day.value]
-        week.append((day.label, ", ".join(spans) if spans else _("Closed")))
+        week.append((day.label, ", ".join(spans) if spans else pgettext("opening hours", "Closed")))
     return week
 
 
