@@ -209,7 +209,9 @@ def test_the_inbox_page_badge_and_mark_read(alpha, in_tenant):
     assert "You earned 20 points" in page
     assert "You earned 10 points" not in page
     home = browser.get("/", HTTP_HOST="alpha.localhost").content.decode()
-    assert '<a class="inbox-link" href="/account/notifications/">Messages <span class="badge">2<span' in home
+    assert (
+        '<span class="inbox-label visually-hidden-narrow">Messages</span> <span class="badge">2<span' in home
+    )
 
     with in_tenant(alpha):
         first = Notification.objects.filter(recipient=mei).order_by("pk").first()
@@ -225,7 +227,7 @@ def test_the_inbox_page_badge_and_mark_read(alpha, in_tenant):
         assert Notification.objects.filter(recipient=mei, read_at__isnull=True).count() == 0
         assert Notification.objects.get(pk=others.pk).read_at is None
     home = browser.get("/", HTTP_HOST="alpha.localhost").content.decode()
-    assert '<a class="inbox-link" href="/account/notifications/">Messages</a>' in home
+    assert '<span class="inbox-label visually-hidden-narrow">Messages</span></a>' in home
 
 
 def test_graphql_viewer_notifications_and_unread_count(alpha, in_tenant):

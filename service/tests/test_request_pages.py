@@ -207,7 +207,9 @@ def test_the_service_home_shows_the_channels_hours_and_what_this_visitor_may_sen
     assert '<span class="wechat-id">brand_cs</span>' in text
     assert re.search(r'<img alt="WeChat QR code" class="wechat-qr" [^>]*src="/media/', text)
     assert 'class="channel channel-chat" href="https://chat.brand.example/room"' in text
-    hours = re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", text)
+    # The page's own hours (the floating service button's panel lists them too).
+    own_hours = re.search(r'<section class="service-hours".*?</section>', text, re.S).group(0)
+    hours = re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", own_hours)
     assert hours == [
         ("Monday", "09:00–12:00, 13:00–18:00"),
         ("Tuesday", "Closed"),
