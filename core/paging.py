@@ -2,6 +2,7 @@
 the request for per-request loaders."""
 
 import base64
+import datetime as dt
 
 DEFAULT_FIRST = 20
 MAX_FIRST = 50
@@ -27,6 +28,22 @@ def offset_from_cursor(kind: str, cursor: str) -> int:
     if found != kind or not number.isdigit():
         return PAST_THE_END
     return min(int(number), PAST_THE_END)
+
+
+def position_cursor(kind: str, row) -> str:
+    """A cursor naming `row`'s place in a list ordered by (created_at, pk): the next page starts
+    after it, however many rows were added since."""
+    return base64.urlsafe_b64encode(f"{kind}:{row.created_at.isoformat()}|{row.pk}".encode()).decode()
+
+
+def position_from_cursor(kind: str, cursor: str):
+    """(created_at, pk) a `position_cursor(kind, ...)` carries, or None for any other value."""
+    try:
+        found, _sep, value = base64.urlsafe_b64decode(str(cursor).encode()).decode().partition(":")
+        created, _sep, pk = value.rpartition("|")
+        return (dt.datetime.fromisoformat(created), int(pk)) if found == kind else None
+    except (ValueError, UnicodeDecodeError):
+        return None
 
 
 def request_memo(info, name: str) -> dict:

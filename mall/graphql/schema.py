@@ -13,8 +13,6 @@ once per request (`CategoriesLoader`), the viewer's member card once per request
 (`MemberByUserLoader`). Every type lists its fields explicitly.
 """
 
-import base64
-import datetime as dt
 from dataclasses import dataclass
 
 import graphene
@@ -28,7 +26,16 @@ from grapple.types.streamfield import StreamFieldInterface
 from wagtail import hooks
 
 from core.money import format_money
-from core.paging import DEFAULT_FIRST, MAX_FIRST, offset_cursor, offset_from_cursor, page_size, request_memo
+from core.paging import (
+    DEFAULT_FIRST,
+    MAX_FIRST,
+    offset_cursor,
+    offset_from_cursor,
+    page_size,
+    position_cursor,
+    position_from_cursor,
+    request_memo,
+)
 from mall import pricing, selectors
 from mall.models import OrderStatus, Product, SaleMode, Sku
 
@@ -94,34 +101,17 @@ class CategoriesLoader:
 # --- Cursors -------------------------------------------------------------------------------------
 
 
-def _encode(kind: str, value: str) -> str:
-    return base64.urlsafe_b64encode(f"{kind}:{value}".encode()).decode()
-
-
-def _decode(kind: str, cursor: str) -> str | None:
-    try:
-        found, _sep, value = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
-    except (ValueError, UnicodeDecodeError):
-        return None
-    return value if found == kind else None
-
-
 def product_cursor(offset: int) -> str:
     return offset_cursor("products", offset)
 
 
 def order_cursor(order) -> str:
-    return _encode("order", f"{order.created_at.isoformat()}|{order.pk}")
+    return position_cursor("order", order)
 
 
 def order_position(cursor: str):
     """(placed, pk) of the order a cursor names, or None for a cursor the API did not make."""
-    value = _decode("order", cursor)
-    placed, _sep, pk = (value or "").rpartition("|")
-    try:
-        return dt.datetime.fromisoformat(placed), int(pk)
-    except ValueError:
-        return None
+    return position_from_cursor("order", cursor)
 
 
 # --- Products ------------------------------------------------------------------------------------

@@ -14,16 +14,20 @@ viewer's member card is read once per request (`MemberByUserLoader`). Every type
 explicitly: staff, teams, tags, SLA times, contact details and follow keys are never in the API.
 """
 
-import base64
-import datetime as dt
-
 import graphene
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.urls import reverse
 from graphql import GraphQLError
 from wagtail import hooks
 
-from core.paging import DEFAULT_FIRST, MAX_FIRST, page_size, request_memo
+from core.paging import (
+    DEFAULT_FIRST,
+    MAX_FIRST,
+    page_size,
+    position_cursor,
+    position_from_cursor,
+    request_memo,
+)
 from members.selectors import member_for
 from service import selectors
 from service.models import Attachment, Location, RequestField, Ticket, TicketMessage
@@ -80,17 +84,12 @@ def _with_pictures(services: list, lookup: str = "image") -> list:
 
 
 def ticket_cursor(ticket) -> str:
-    return base64.urlsafe_b64encode(f"ticket:{ticket.created_at.isoformat()}|{ticket.pk}".encode()).decode()
+    return position_cursor("ticket", ticket)
 
 
 def ticket_position(cursor: str):
     """(created, pk) of the ticket a cursor names, or None for a cursor the API did not make."""
-    try:
-        kind, _sep, value = base64.urlsafe_b64decode(str(cursor).encode()).decode().partition(":")
-        created, _sep, pk = value.rpartition("|")
-        return (dt.datetime.fromisoformat(created), int(pk)) if kind == "ticket" else None
-    except (ValueError, UnicodeDecodeError):
-        return None
+    return position_from_cursor("ticket", cursor)
 
 
 # --- Request types -------------------------------------------------------------------------------
