@@ -12,6 +12,7 @@ from django.db import connection
 
 COOKIE = "portal_invited_by"
 MAX_AGE = 30 * 24 * 3600  # a friend who signs up within 30 days still counts
+LONGEST_AGE = 366 * 24 * 3600  # a domain may remember its links longer (a brand's referral window)
 MAX_TOKEN_LENGTH = 300
 
 
@@ -19,10 +20,11 @@ def _salt() -> str:
     return f"accounts.invited:{connection.schema_name}"
 
 
-def remember_invitation(response, *, source: str, token: str) -> None:
-    """Keep the first invitation: a later link does not replace who invited the visitor first."""
+def remember_invitation(response, *, source: str, token: str, max_age: int = MAX_AGE) -> None:
+    """Remember the invitation for `max_age` seconds (at most a year). Callers keep the first one:
+    a later link does not replace who invited the visitor first (`has_invitation`)."""
     value = signing.dumps({"source": str(source)[:40], "token": str(token)[:MAX_TOKEN_LENGTH]}, salt=_salt())
-    response.set_cookie(COOKIE, value, max_age=MAX_AGE, httponly=True, samesite="Lax")
+    response.set_cookie(COOKIE, value, max_age=min(int(max_age), LONGEST_AGE), httponly=True, samesite="Lax")
 
 
 def has_invitation(request) -> bool:
@@ -34,7 +36,7 @@ def invitation_from(request) -> dict | None:
     if not raw:
         return None
     try:
-        found = signing.loads(raw, salt=_salt(), max_age=MAX_AGE)
+        found = signing.loads(raw, salt=_salt(), max_age=LONGEST_AGE)
     except signing.BadSignature:
         return None
     if (

@@ -26,3 +26,13 @@ def privacy_policy_url(request) -> str:
     if page is None or not page.live:
         return ""
     return page.get_url(request) or ""
+
+
+def masked_name(user) -> str:
+    """How a customer is named to other customers (a group's members, a friend who invited them,
+    a promoter's referrals): the first character and two stars, "W**"."""
+    profile = getattr(user, "profile", None) if user is not None else None
+    name = (getattr(profile, "display_name", "") or "").strip()
+    if not name and user is not None:
+        name = (user.get_full_name() or user.get_username() or "").strip().split("@")[0]
+    return f"{name[:1]}**" if name else "**"

@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("mall.urls")),  # /shop/ and /account/orders/
     path("", include("events.urls")),  # /events/ and /account/events/
     path("", include("service.urls")),  # /service/, /book/, /account/requests/ and /account/appointments/
+    path("", include("referrals.urls")),  # /r/<code>/ (referral links) and /account/referral/
     path("", include("knowledge.urls")),  # /search/ and the help centre's small forms
     # Customers: sign-up, log-in, e-mail verification, password reset (django-allauth), profile.
     # settings.LOGIN_URL is the URL name "login": customers' log-in here, the console's on public hosts.

@@ -28,6 +28,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from taggit.models import Tag
 
+from accounts.selectors import masked_name
 from core.money import format_money
 from coupons import rules as coupon_rules
 from coupons.models import normalise_code
@@ -75,15 +76,6 @@ def _local_path(value, fallback: str) -> str:
     if value.startswith("/") and url_has_allowed_host_and_scheme(value, allowed_hosts=None):
         return value
     return fallback
-
-
-def masked_name(user) -> str:
-    """How other customers see a member in a group or a bargain: "W**"."""
-    profile = getattr(user, "profile", None) if user is not None else None
-    name = (getattr(profile, "display_name", "") or "").strip()
-    if not name and user is not None:
-        name = (user.get_full_name() or user.get_username() or "").strip().split("@")[0]
-    return f"{name[:1]}**" if name else "**"
 
 
 # --- Carts: the member's own, or an anonymous visitor's behind a cookie ---------------------------

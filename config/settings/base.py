@@ -68,6 +68,7 @@ TENANT_APPS = [
     "mall",  # the brand's shop: products, SKUs, carts, orders, payments, group-buys, bargains
     "events",  # events and sessions, sign-ups and tickets, daily check-in, invite campaigns
     "service",  # the service desk: request forms, tickets, SLA, ratings, appointments, the service entry
+    "referrals",  # promoters, referral links and attribution, commission ledger, withdrawals
     "portals",  # no tables: the starter portals new tenants are built from, and the demo
 ]
 

@@ -1,0 +1,1 @@
+"""The referral programme in the Wagtail admin (filled in below)."""

@@ -1,0 +1,3 @@
+"""Referral blocks for page bodies (filled in below)."""
+
+PORTAL_BLOCKS: list = []

@@ -1,0 +1,3 @@
+"""GraphQL for referrals: `viewer { referral { ... } }` (filled in below)."""
+
+VIEWER_FIELDS: dict = {}

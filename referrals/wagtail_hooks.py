@@ -1,0 +1,103 @@
+"""How referrals plug into the platform (core.registry): events, subscribers, the tick, what
+promoters and staff are told, customer data, My account, GraphQL and the admin."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+
+from core import registry
+from referrals import (
+    admin,  # noqa: F401 - the admin's viewsets and menu register their own hooks
+    selectors,
+    services,
+)
+from referrals.graphql.schema import VIEWER_FIELDS
+from referrals.notifications import NOTIFICATION_KINDS
+from referrals.tasks import EVERY_TICK
+
+
+@hooks.register(registry.EVENT_KINDS)
+def event_kinds():
+    return {
+        "referral.promoter_joined": _("Became a promoter"),
+        "referral.promoter_approved": _("Promoter approved"),
+        "referral.new": _("New referral"),
+        "referral.commission_settled": _("Commission settled"),
+        "referral.withdrawal_requested": _("Withdrawal asked"),
+        "referral.withdrawal_paid": _("Withdrawal paid"),
+        "referral.withdrawal_rejected": _("Withdrawal rejected"),
+    }
+
+
+@hooks.register(registry.EVENT_SUBSCRIBERS)
+def event_subscribers():
+    return {
+        "customer.signed_up": [services.customer_signed_up],
+        "order.paid": [services.commission_for_paid_order],
+        "order.completed": [services.start_return_window],
+        "order.refunded": [services.reverse_refunded_order],
+    }
+
+
+@hooks.register(registry.EVERY_TICK)
+def every_tick():
+    return EVERY_TICK
+
+
+@hooks.register(registry.NOTIFICATION_KINDS)
+def notification_kinds():
+    return NOTIFICATION_KINDS
+
+
+@hooks.register(registry.VIEWER_FIELDS)
+def viewer_fields():
+    return VIEWER_FIELDS
+
+
+def _export(user) -> dict:
+    promoter = selectors.promoter_for_user(user)
+    referral = (
+        selectors.referrer_of(promoter.member if promoter else user.member)
+        if hasattr(user, "member")
+        else None
+    )
+    found = {"referred_by": referral.promoter.code if referral else None, "promoter": None}
+    if promoter is not None:
+        found["promoter"] = {
+            "code": promoter.code,
+            "status": promoter.status,
+            "since": promoter.created_at.isoformat(),
+            "pending_cents": promoter.pending_cents,
+            "available_cents": promoter.available_cents,
+            "withdrawn_cents": promoter.withdrawn_cents,
+            "commissions": [
+                {
+                    "order": commission.order.number,
+                    "amount_cents": commission.amount_cents,
+                    "status": commission.status,
+                    "earned_at": commission.created_at.isoformat(),
+                }
+                for commission in selectors.commissions_of(promoter)
+            ],
+            "withdrawals": [
+                {
+                    "amount_cents": withdrawal.amount_cents,
+                    "status": withdrawal.status,
+                    "pay_to": withdrawal.pay_to,
+                    "requested_at": withdrawal.requested_at.isoformat(),
+                }
+                for withdrawal in selectors.withdrawals_of(promoter)
+            ],
+        }
+    return found
+
+
+def _erase(user) -> None:
+    """Where a promoter asked to be paid is theirs to take away; the amounts stay for the brand's books."""
+    promoter = selectors.promoter_for_user(user)
+    if promoter is not None:
+        promoter.withdrawals.exclude(status="requested").update(pay_to="")
+
+
+@hooks.register(registry.CUSTOMER_DATA)
+def customer_data():
+    return [registry.CustomerData("referrals", _export, _erase)]
