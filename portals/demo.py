@@ -21,6 +21,7 @@ from members.services import create_member_level
 from portals.demo_events import seed_demo_events
 from portals.demo_help_centre import seed_demo_help_centre
 from portals.demo_mall import seed_demo_shop
+from portals.demo_referrals import seed_demo_referrals
 from portals.demo_service import seed_demo_service
 from portals.starter_portals import button, link, translation_key
 from tenants import services
@@ -81,6 +82,7 @@ def create_demo_tenant(demo, *, agency) -> services.ProvisionedTenant:
         seed_demo_shop(demo["help_centre"])
         seed_demo_events(demo["help_centre"])
         seed_demo_service(demo["help_centre"])
+        seed_demo_referrals(demo["help_centre"], language=demo["default_language"])
         add_shop_and_events_to_home(demo["help_centre"])
     return result
 
