@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,7 +30,7 @@ from core.money import format_money
 from core.outbox import record_event
 from events.models import Campaign
 from events.services import read_invite_token
-from mall.models import Order
+from mall.models import Order, OrderStatus
 from members.models import Member
 from members.services import enrol_member
 from referrals.models import (
@@ -199,8 +199,15 @@ def refer(customer: Member, promoter: Promoter, *, via: str, visited_at=None, no
         raise ReferralError(_("This referral code is not active."))
     if promoter.member_id == customer.pk:
         raise ReferralError(_("You cannot use your own referral code."))
-    # Lock the customer's row: two sign-up paths (a link and a typed code) queue up here.
-    Member.objects.select_for_update().filter(pk=customer.pk).first()
+    # Lock the customer's and the promoter's member rows (in one order: no deadlock): two sign-up
+    # paths for one customer (a link and a typed code) queue up here, and so do A becoming B's
+    # referral while B becomes A's, which would otherwise both pass the loop check below.
+    list(
+        Member.objects.select_for_update()
+        .filter(pk__in=[customer.pk, promoter.member_id])
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     if Referral.objects.filter(customer=customer).exists():
         raise ReferralError(_("You were already referred by someone; a customer has one referrer."))
     if _chain_reaches(promoter, customer):
@@ -289,21 +296,30 @@ class LineCommission:
 
 
 def _rule_for(line, rules: list[CommissionRule], level_id) -> CommissionRule | None:
+    """The most specific active rule for the line: the product's, then its own category's, then its
+    parent category's, then the shop's; at each of those a level's before every level's (the
+    newest rule breaks a tie)."""
     product = line.product
-    category_ids = set()
-    if product is not None and product.category_id:
-        category_ids = {product.category_id, product.category.parent_id}
-    fitting = [
-        rule
-        for rule in rules
-        if (rule.level_id is None or rule.level_id == level_id)
-        and (
-            (rule.product_id is not None and product is not None and rule.product_id == product.pk)
-            or (rule.category_id is not None and rule.category_id in category_ids)
-            or (rule.product_id is None and rule.category_id is None)
-        )
-    ]
-    return max(fitting, key=lambda rule: (rule.specificity, rule.pk), default=None)
+    scope_of = {}  # what a rule covering this line is about -> how specific that is
+    if product is not None:
+        scope_of[("product", product.pk)] = 3
+        if product.category_id:
+            scope_of[("category", product.category_id)] = 2
+            if product.category.parent_id:
+                scope_of[("category", product.category.parent_id)] = 1
+    fitting = []
+    for rule in rules:
+        if rule.level_id is not None and rule.level_id != level_id:
+            continue
+        if rule.product_id is not None:
+            scope = scope_of.get(("product", rule.product_id))
+        elif rule.category_id is not None:
+            scope = scope_of.get(("category", rule.category_id))
+        else:
+            scope = 0
+        if scope is not None:
+            fitting.append(((scope, 1 if rule.level_id else 0, rule.pk), rule))
+    return max(fitting, key=lambda found: found[0], default=(None, None))[1]
 
 
 def _amount(rule: CommissionRule, value: Decimal, base_cents: int, quantity: int) -> int:
@@ -313,20 +329,38 @@ def _amount(rule: CommissionRule, value: Decimal, base_cents: int, quantity: int
     return min(int(value * 100) * quantity, base_cents)
 
 
+def coupon_shares(discount_cents: int, line_cents: list[int]) -> list[int]:
+    """The coupon's discount shared across lines in proportion to what they cost, in whole cents
+    that add up to the discount exactly (the cents rounding leaves over go to the first lines), so
+    the lines' bases add up to what was paid for the goods, never more."""
+    subtotal = sum(line_cents)
+    discount_cents = min(max(discount_cents, 0), subtotal)
+    if not subtotal:
+        return [0] * len(line_cents)
+    shares = [discount_cents * cents // subtotal for cents in line_cents]
+    left = discount_cents - sum(shares)
+    for index, cents in enumerate(line_cents):
+        if not left:
+            break
+        if shares[index] < cents:
+            shares[index] += 1
+            left -= 1
+    return shares
+
+
 def line_commissions(order: Order, level_id) -> list[LineCommission]:
     """What each cash-paid line of `order` earns a promoter of `level_id` (and the second tier). A
     line's base is what was paid for it in money: its price times quantity, less its share of the
     coupon (delivery is not a sale, and points are not money)."""
     rules = list(CommissionRule.objects.filter(is_active=True))
     lines = list(order.lines.select_related("product__category"))
-    subtotal = sum(line.line_cents for line in lines)
+    shares = coupon_shares(order.coupon_discount_cents, [line.line_cents for line in lines])
     found = []
-    for line in lines:
+    for line, discount in zip(lines, shares, strict=True):
         rule = _rule_for(line, rules, level_id)
         if rule is None or not line.line_cents:
             continue
-        discount = order.coupon_discount_cents * line.line_cents // subtotal if subtotal else 0
-        base = max(line.line_cents - discount, 0)
+        base = line.line_cents - discount
         found.append(
             LineCommission(
                 line.pk,
@@ -345,6 +379,8 @@ def commission_for_paid_order(event) -> None:
     order = Order.objects.filter(pk=(event.data or {}).get("order")).first()
     if order is None or not programme().enabled:
         return
+    if order.status in (OrderStatus.REFUNDED, OrderStatus.CANCELLED):
+        return  # refunded before this event was delivered (a retry): nothing was earned
     referral = Referral.objects.filter(customer_id=order.member_id).select_related("promoter").first()
     if referral is None or not referral.promoter.is_active:
         return
@@ -363,9 +399,18 @@ def commission_for_paid_order(event) -> None:
     )
     if upper is not None:
         earners.append((2, upper.promoter, sum(line.second_cents for line in lines)))
+    # Completed already (order.completed was delivered first, after a retry of this event): the
+    # return window has started, so the commission must not wait for an event that has passed.
+    settles_at = (
+        order.completed_at + dt.timedelta(days=programme().return_days) if order.completed_at else None
+    )
     with transaction.atomic():
         for tier, earner, cents in earners:
-            if cents <= 0 or Commission.objects.filter(order=order, tier=tier).exists():
+            if cents <= 0:
+                continue
+            # An event delivered twice at once: the second waits here, then sees the first's row.
+            earner = _lock(earner.pk)
+            if Commission.objects.filter(order=order, tier=tier).exists():
                 continue
             commission = Commission.objects.create(
                 promoter=earner,
@@ -375,6 +420,7 @@ def commission_for_paid_order(event) -> None:
                 base_cents=base,
                 amount_cents=cents,
                 created_at=event.created_at,
+                settles_at=settles_at,
             )
             _move(
                 earner,
@@ -383,6 +429,7 @@ def commission_for_paid_order(event) -> None:
                 pending=cents,
                 commission=commission,
                 idempotency_key=f"earned:{commission.pk}",
+                locked=True,
             )
 
 
@@ -425,8 +472,12 @@ def settle_due_commissions(*, now=None) -> dict[str, int]:
     commission is settled once (a conditional UPDATE) with its ledger entry and event."""
     now = now or timezone.now()
     settled = 0
-    due = Commission.objects.filter(status=Commission.Status.PENDING, settles_at__lte=now).order_by(
-        "settles_at", "pk"
+    # A refunded order's commission waits for order.refunded to reverse it, even when that event is
+    # delivered late: settled commission is final, and nothing is earned on a refunded order.
+    due = (
+        Commission.objects.filter(status=Commission.Status.PENDING, settles_at__lte=now)
+        .exclude(order__status=OrderStatus.REFUNDED)
+        .order_by("settles_at", "pk")
     )
     for commission in due.select_related("order")[:SETTLE_BATCH]:
         with transaction.atomic():
@@ -477,21 +528,20 @@ def request_withdrawal(
         return existing
     if locked.status not in (Promoter.Status.ACTIVE, Promoter.Status.SUSPENDED):
         raise ReferralError(_("Only promoters can withdraw commission."))
-    if not isinstance(amount_cents, int) or amount_cents <= 0 or amount_cents > MAX_WITHDRAWAL_CENTS:
+    if Withdrawal.objects.filter(promoter=locked, status=Withdrawal.Status.REQUESTED).exists():
+        raise ReferralError(_("You already have a withdrawal waiting for staff."))
+    if isinstance(amount_cents, bool) or not isinstance(amount_cents, int) or amount_cents <= 0:
         raise ReferralError(_("Enter an amount above zero."))
     minimum = programme().minimum_withdrawal_cents
     if amount_cents < minimum:
         raise ReferralError(_("The smallest withdrawal is %(minimum)s.") % {"minimum": format_money(minimum)})
-    if amount_cents > locked.available_cents:
-        raise ReferralError(
-            _("You can withdraw at most %(available)s.") % {"available": format_money(locked.available_cents)}
-        )
+    most = min(locked.available_cents, MAX_WITHDRAWAL_CENTS)
+    if amount_cents > most:
+        raise ReferralError(_("You can withdraw at most %(available)s.") % {"available": format_money(most)})
     if not pay_to:
         raise ReferralError(_("Say where the money should go."))
     if not key:
         raise ReferralError(_("The form expired; please try again."))
-    if Withdrawal.objects.filter(promoter=locked, status=Withdrawal.Status.REQUESTED).exists():
-        raise ReferralError(_("You already have a withdrawal waiting for staff."))
     withdrawal = Withdrawal.objects.create(
         promoter=locked, amount_cents=amount_cents, pay_to=pay_to, idempotency_key=key
     )
@@ -514,9 +564,13 @@ def request_withdrawal(
     return withdrawal
 
 
-def _decide_withdrawal(withdrawal: Withdrawal, status: str, *, acting_user, **fields) -> Withdrawal:
+def _decide_withdrawal(
+    withdrawal: Withdrawal, status: str, *, acting_user, **fields
+) -> tuple[Withdrawal, Promoter]:
+    """Decide an open request once, under its promoter's lock: (the request, the locked promoter,
+    whose balances are the ones the money moves from; the caller's copy may be stale)."""
     now = timezone.now()
-    _lock(withdrawal.promoter_id)
+    promoter = _lock(withdrawal.promoter_id)
     if not Withdrawal.objects.filter(pk=withdrawal.pk, status=Withdrawal.Status.REQUESTED).update(
         status=status, decided_at=now, decided_by=acting_user, **fields
     ):
@@ -525,7 +579,8 @@ def _decide_withdrawal(withdrawal: Withdrawal, status: str, *, acting_user, **fi
             _("This withdrawal is already %(status)s.") % {"status": withdrawal.get_status_display().lower()}
         )
     withdrawal.refresh_from_db()
-    return withdrawal
+    withdrawal.promoter = promoter
+    return withdrawal, promoter
 
 
 @transaction.atomic
@@ -535,11 +590,11 @@ def pay_withdrawal(withdrawal: Withdrawal, *, reference: str, acting_user) -> Wi
     reference = " ".join(str(reference or "").split())[:120]
     if not reference:
         raise ReferralError(_("Enter the payout's reference (a transfer number), so it can be traced."))
-    withdrawal = _decide_withdrawal(
+    withdrawal, promoter = _decide_withdrawal(
         withdrawal, Withdrawal.Status.PAID, acting_user=acting_user, payout_reference=reference
     )
     promoter = _move(
-        withdrawal.promoter,
+        promoter,
         CommissionEntry.Kind.WITHDRAWAL_PAID,
         withdrawal.amount_cents,
         held=-withdrawal.amount_cents,
@@ -564,11 +619,11 @@ def reject_withdrawal(withdrawal: Withdrawal, *, reason: str, acting_user) -> Wi
     reason = " ".join(str(reason or "").split())[:300]
     if not reason:
         raise ReferralError(_("Say why the withdrawal is rejected: the promoter is told."))
-    withdrawal = _decide_withdrawal(
+    withdrawal, promoter = _decide_withdrawal(
         withdrawal, Withdrawal.Status.REJECTED, acting_user=acting_user, reason=reason
     )
     promoter = _move(
-        withdrawal.promoter,
+        promoter,
         CommissionEntry.Kind.WITHDRAWAL_REJECTED,
         withdrawal.amount_cents,
         held=-withdrawal.amount_cents,
@@ -622,20 +677,20 @@ def _move(
         column = BALANCES[name]
         if getattr(promoter, column) + delta < 0:
             raise ReferralError(_("That would take the promoter's balance below zero."))
-    try:
-        with transaction.atomic():
-            CommissionEntry.objects.create(
-                promoter=promoter,
-                kind=kind,
-                amount_cents=amount_cents,
-                commission=commission,
-                withdrawal=withdrawal,
-                acting_user=acting_user,
-                idempotency_key=idempotency_key,
-                **{f"{name}_delta": delta for name, delta in deltas.items()},
-            )
-    except IntegrityError:
+    # Every writer of the promoter's entries holds this lock, so the check cannot race; any other
+    # database error (a broken constraint) rolls the caller back rather than being taken for a replay.
+    if CommissionEntry.objects.filter(promoter=promoter, idempotency_key=idempotency_key).exists():
         return promoter  # this movement happened already (a redelivered event)
+    CommissionEntry.objects.create(
+        promoter=promoter,
+        kind=kind,
+        amount_cents=amount_cents,
+        commission=commission,
+        withdrawal=withdrawal,
+        acting_user=acting_user,
+        idempotency_key=idempotency_key,
+        **{f"{name}_delta": delta for name, delta in deltas.items()},
+    )
     Promoter.objects.filter(pk=promoter.pk).update(
         **{BALANCES[name]: F(BALANCES[name]) + delta for name, delta in deltas.items()}
     )
