@@ -2,11 +2,15 @@
 inside `in_tenant(tenant)`). Orders go through the real checkout (mall.tests.factories.place) and
 their events through the real outbox (`deliver`), so commission is what the subscribers make it."""
 
+import datetime as dt
+
+from django.utils import timezone
+
 from accounts import services as accounts
 from accounts.tests.factories import UserFactory
 from core.outbox import deliver_due_events
 from mall import services as mall
-from mall.tests.factories import line, place
+from mall.tests.factories import ProductFactory, line, place
 from members.models import Member
 from members.tests.factories import MemberFactory
 from referrals import services
@@ -97,3 +101,17 @@ def refund(order, reason="Returned"):
 
 
 __all__ = ["line", "place"]
+
+
+def settled(promoter_, cents: int):
+    """Give `promoter_` `cents` of settled (available) commission the way it is earned: a referred
+    customer buys a product that earns 100% under its own rule, the order is completed and the
+    tick runs after the return window. Returns the promoter, refreshed."""
+    sku = ProductFactory(skus=[{"price_cents": cents}]).skus.get()
+    rule(name=f"All of {sku.product.title}", product=sku.product, first_tier=100, second_tier=0)
+    complete(paid_order(referred(promoter_), line(sku)))
+    services.settle_due_commissions(
+        now=timezone.now() + dt.timedelta(days=services.programme().return_days, hours=1)
+    )
+    promoter_.refresh_from_db()
+    return promoter_
