@@ -101,3 +101,12 @@ def _erase(user) -> None:
 @hooks.register(registry.CUSTOMER_DATA)
 def customer_data():
     return [registry.CustomerData("referrals", _export, _erase)]
+
+
+@hooks.register(registry.ACCOUNT_SECTIONS)
+def account_sections():
+    """My account: the member's referral code, friends referred and commission, or how to get a link;
+    with a link to the referral dashboard (/account/referral/)."""
+    from referrals.views import account_summary
+
+    return [registry.AccountSection("referral", "referrals/account_referral.html", account_summary, order=80)]
