@@ -66,7 +66,7 @@ def test_a_demo_brand_shows_its_own_contacts_and_pages(demo, pages, own_words, a
 
 
 @pytest.mark.parametrize("demo", [LUMEN, HARBOR], ids=["lumen", "harbor"])
-def test_a_demo_brand_has_a_stocked_shop_orders_events_and_a_campaign(demo, agency, in_tenant):
+def test_a_demo_brand_has_a_stocked_shop_orders_events_a_campaign_and_a_promoter(demo, agency, in_tenant):
     from django.db.models import Sum
 
     from events.models import Campaign, DailyCheckInSettings, Draw, Event, Invitation, Registration
@@ -98,28 +98,26 @@ def test_a_demo_brand_has_a_stocked_shop_orders_events_and_a_campaign(demo, agen
             Invitation.objects.filter(campaign=campaign, qualified_at__isnull=False).count(),
             Draw.objects.count(),
         ) == (3, 1)
+        assert_a_promoter_has_referred_customers_settled_commission_and_a_withdrawal()
 
 
-@pytest.mark.parametrize("demo", [LUMEN, HARBOR], ids=["lumen", "harbor"])
-def test_a_demo_promoter_has_referred_customers_settled_commission_and_a_withdrawal(demo, agency, in_tenant):
+def assert_a_promoter_has_referred_customers_settled_commission_and_a_withdrawal():
     from referrals import services as referrals
     from referrals.models import Commission, Promoter, Withdrawal
 
-    result = create_demo_tenant(demo, agency=agency)
-    with in_tenant(result.tenant):
-        tao = Promoter.objects.get(member__user__username="tao")
-        assert sorted(tao.referrals.values_list("via", flat=True)) == ["code", "link", "qr", "staff"]
-        by_status = {
-            (tier, status)
-            for tier, status in Commission.objects.filter(promoter=tao).values_list("tier", "status")
-        }
-        assert by_status == {(1, "settled"), (1, "reversed"), (1, "pending"), (2, "settled")}
-        settled = sum(
-            Commission.objects.filter(promoter=tao, status="settled").values_list("amount_cents", flat=True)
-        )
-        paid, waiting = Withdrawal.objects.filter(promoter=tao).order_by("pk")
-        assert (paid.status, waiting.status) == ("paid", "requested")
-        assert (tao.withdrawn_cents, tao.held_cents) == (paid.amount_cents, waiting.amount_cents)
-        assert tao.available_cents + tao.held_cents + tao.withdrawn_cents == settled
-        assert tao.pending_cents == Commission.objects.get(promoter=tao, status="pending").amount_cents
-        assert referrals.ledger_drift(tao) == {"pending": 0, "available": 0, "held": 0, "withdrawn": 0}
+    tao = Promoter.objects.get(member__user__username="tao")
+    assert sorted(tao.referrals.values_list("via", flat=True)) == ["code", "link", "qr", "staff"]
+    by_status = {
+        (tier, status)
+        for tier, status in Commission.objects.filter(promoter=tao).values_list("tier", "status")
+    }
+    assert by_status == {(1, "settled"), (1, "reversed"), (1, "pending"), (2, "settled")}
+    settled = sum(
+        Commission.objects.filter(promoter=tao, status="settled").values_list("amount_cents", flat=True)
+    )
+    paid, waiting = Withdrawal.objects.filter(promoter=tao).order_by("pk")
+    assert (paid.status, waiting.status) == ("paid", "requested")
+    assert (tao.withdrawn_cents, tao.held_cents) == (paid.amount_cents, waiting.amount_cents)
+    assert tao.available_cents + tao.held_cents + tao.withdrawn_cents == settled
+    assert tao.pending_cents == Commission.objects.get(promoter=tao, status="pending").amount_cents
+    assert referrals.ledger_drift(tao) == {"pending": 0, "available": 0, "held": 0, "withdrawn": 0}
