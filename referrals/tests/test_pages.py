@@ -336,6 +336,10 @@ def test_visitors_are_sent_to_log_in_and_posts_need_a_csrf_token(tenant):
     assert client.post("/account/referral/join/", **HOST).status_code == 403
     assert client.post("/account/referral/code/", {"code": "ABCDEFGH"}, **HOST).status_code == 403
     assert Promoter.objects.count() == 0
+    promoter = factories.promoter(member)
+    withdrawal = {"amount": "50.00", "pay_to": "Alipay 13800000000", "idempotency_key": "key-1"}
+    assert client.post("/account/referral/withdraw/", withdrawal, **HOST).status_code == 403
+    assert (Withdrawal.objects.count(), balances(promoter)) == (0, (0, 0, 0))
 
 
 # --- Commission on the dashboard and withdrawals ---------------------------------------------------
@@ -623,6 +627,10 @@ def test_my_account_sums_up_the_referral_programme(tenant):
         "Recommend us Share your link with friends and earn commission on what they buy. Get my referral link"
     ]
     assert 'href="/account/referral/"' in account.content.decode()
+    set_programme(requires_approval=True)
+    assert texts(get(newcomer, "/account/"), "account-referral") == [
+        "Recommend us Share your link with friends and earn commission on what they buy. Apply to become a promoter"
+    ]
     set_programme(enabled=False)
     assert "account-referral" not in get(newcomer, "/account/").content.decode()
 
