@@ -27,8 +27,9 @@ from wagtail.models import Site
 
 from accounts.selectors import masked_name
 from core.money import format_money
-from events.views import in_brand_time, qr_svg
+from events.views import in_brand_time
 from members.models import Member
+from members.qr import text_qr_svg as qr_svg
 from members.selectors import member_for
 from referrals import selectors, services
 from referrals.forms import ReferrerCodeForm, WithdrawalForm

@@ -21,10 +21,10 @@ from accounts.invitations import COOKIE as INVITATION_COOKIE
 from accounts.tests.factories import PASSWORD, UserFactory
 from core.models import OutboxEvent
 from core.outbox import deliver_due_events
-from events.views import qr_svg
 from mall import services as shop
 from mall.tests.factories import ProductFactory, line, place
 from members.models import Member
+from members.qr import text_qr_svg as qr_svg
 from members.tests.factories import MemberFactory
 from referrals import services
 from referrals.models import CommissionEntry, Promoter, Referral, ReferralSettings, Withdrawal
