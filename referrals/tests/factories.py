@@ -14,7 +14,14 @@ from mall.tests.factories import ProductFactory, line, place
 from members.models import Member
 from members.tests.factories import MemberFactory
 from referrals import services
-from referrals.models import CommissionRule, Referral, ReferralSettings
+from referrals.models import CommissionRule, PromoterLevel, Referral, ReferralSettings
+
+
+def own_rules_only() -> None:
+    """Remove what a starter portal sets up in the programme (a whole-shop rule, a promoter level):
+    each test states the rules and levels its sums rest on."""
+    CommissionRule.objects.all().delete()
+    PromoterLevel.objects.filter(promoters__isnull=True).delete()
 
 
 def promoter(member=None):

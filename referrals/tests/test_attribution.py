@@ -18,7 +18,7 @@ from events.tests.factories import CampaignFactory
 from members.tests.factories import MemberFactory
 from referrals import services
 from referrals.models import Promoter, Referral
-from referrals.tests.factories import programme, promoter, referred, sign_up
+from referrals.tests.factories import own_rules_only, programme, promoter, referred, sign_up
 
 CLOSED = "The referral programme is closed."
 OWN_CODE = "You cannot use your own referral code."
@@ -31,6 +31,7 @@ TOO_LATE = "A referral code can only be added in your first days as a member."
 def tenant(make_tenant, in_tenant):
     provisioned = make_tenant("refer", default_language="en")
     with in_tenant(provisioned.tenant):
+        own_rules_only()
         yield provisioned.tenant
 
 

@@ -22,6 +22,7 @@ from referrals.tests.factories import (
     complete,
     deliver,
     line,
+    own_rules_only,
     paid_order,
     place,
     programme,
@@ -38,6 +39,7 @@ NO_DRIFT = {"pending": 0, "available": 0, "held": 0, "withdrawn": 0}
 def tenant(make_tenant, in_tenant):
     provisioned = make_tenant("earn", default_language="en")
     with in_tenant(provisioned.tenant):
+        own_rules_only()
         yield provisioned.tenant
 
 

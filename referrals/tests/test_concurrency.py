@@ -20,8 +20,18 @@ from mall.tests.factories import ProductFactory
 from members.models import Member
 from members.tests.factories import MemberFactory
 from referrals import services
-from referrals.models import Commission, CommissionEntry, Promoter, Referral, Withdrawal
-from referrals.tests.factories import complete, line, paid_order, programme, promoter, referred, rule, settled
+from referrals.models import Commission, CommissionEntry, CommissionRule, Promoter, Referral, Withdrawal
+from referrals.tests.factories import (
+    complete,
+    line,
+    own_rules_only,
+    paid_order,
+    programme,
+    promoter,
+    referred,
+    rule,
+    settled,
+)
 
 RACERS = 20
 NO_DRIFT = {"pending": 0, "available": 0, "held": 0, "withdrawn": 0}
@@ -34,6 +44,7 @@ def race(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), committed_tenant("refrace", default_language="en") as provisioned:
         schema = provisioned.tenant.schema_name
         with schema_context(schema):
+            own_rules_only()
             programme(minimum_withdrawal_cents=5_000, return_days=7)
         yield schema
         connection.set_schema_to_public()
@@ -41,8 +52,10 @@ def race(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def schema(race, django_db_blocker):
-    """The race tenant with database access open and its schema active."""
+    """The race tenant with database access open and its schema active; the rules an earlier test
+    made are switched off (each test makes its own)."""
     with django_db_blocker.unblock(), schema_context(race), translation.override("en"):
+        CommissionRule.objects.update(is_active=False)
         yield race
 
 

@@ -17,14 +17,28 @@ from members.models import Member
 from members.tests.factories import MemberFactory, MemberRowFactory
 from referrals import selectors, services
 from referrals.models import Commission, CommissionEntry, Promoter, Referral, Withdrawal
-from referrals.tests.factories import complete, deliver, line, paid_order, promoter, rule, settled
+from referrals.tests.factories import (
+    complete,
+    deliver,
+    line,
+    own_rules_only,
+    paid_order,
+    promoter,
+    rule,
+    settled,
+)
 
 
 @pytest.fixture
-def brands(make_tenant):
-    return make_tenant("refa", default_language="en").tenant, make_tenant(
-        "refb", default_language="en"
-    ).tenant
+def brands(make_tenant, in_tenant):
+    found = (
+        make_tenant("refa", default_language="en").tenant,
+        make_tenant("refb", default_language="en").tenant,
+    )
+    for tenant in found:
+        with in_tenant(tenant):
+            own_rules_only()
+    return found
 
 
 def cookie_for(promoter_) -> str:

@@ -10,7 +10,7 @@ from accounts.tests.factories import UserFactory
 from core.models import OutboxEvent
 from referrals import services
 from referrals.models import CommissionEntry, Promoter, Withdrawal
-from referrals.tests.factories import programme, promoter, settled
+from referrals.tests.factories import own_rules_only, programme, promoter, settled
 
 NO_DRIFT = {"pending": 0, "available": 0, "held": 0, "withdrawn": 0}
 ABOVE_ZERO = "Enter an amount above zero."
@@ -21,6 +21,7 @@ WAITING = "You already have a withdrawal waiting for staff."
 def tenant(make_tenant, in_tenant):
     provisioned = make_tenant("payout", default_language="en")
     with in_tenant(provisioned.tenant):
+        own_rules_only()
         yield provisioned.tenant
 
 
