@@ -45,8 +45,10 @@ def seed_demo_referrals(key: str, *, language: str) -> None:
     settings.share_text = spec["share_text"]
     settings.minimum_withdrawal_cents = 1_000
     settings.save()
+    # The starter portal made a level and a whole-shop rule: the demo's replace them.
+    CommissionRule.objects.all().delete()
     for name, rank, description in spec["levels"]:
-        PromoterLevel.objects.create(name=name, rank=rank, description=description)
+        PromoterLevel.objects.update_or_create(rank=rank, defaults={"name": name, "description": description})
     for name, category, percent, second in spec["rules"]:
         CommissionRule.objects.create(
             name=name,

@@ -35,6 +35,7 @@ from wagtail.models import Locale, Page, Site
 
 from builder.models import HomePage, Navigation, StandardPage
 from portals.images import STARTER_IMAGES, add_starter_images
+from portals.starter_referrals import REFERRAL_URL, set_up_referrals
 from portals.starter_service import BOOK, MY_APPOINTMENTS, MY_REQUESTS, SERVICE_URL, set_up_service_desk
 from themes.models import BrandTheme
 
@@ -195,6 +196,7 @@ MEMBER_MALL_WORDS = {
         "visit_us": "Visit us",
         "shop": "Shop",
         "my_orders": "My orders",
+        "refer": "Recommend us",
     },
     "zh-hans": {
         "membership": "会员权益",
@@ -235,6 +237,7 @@ MEMBER_MALL_WORDS = {
         "visit_us": "欢迎光临",
         "shop": "商城",
         "my_orders": "我的订单",
+        "refer": "推荐有礼",
     },
 }
 
@@ -342,6 +345,7 @@ def build_member_mall(brand: Brand, images: dict) -> "StarterPortal":
                     {"icon": "order", "link": link(url=MY_ORDERS, text=words["my_orders"])},
                     {"icon": "points", "link": link(url=ACCOUNT, text=words["my_account"])},
                     {"icon": "coupon", "link": link(url=ACCOUNT, text=words["my_coupons"])},
+                    {"icon": "gift", "link": link(url=REFERRAL_URL, text=words["refer"])},
                     {"icon": "help", "link": link(page=help_page, text=words["help"])},
                     {"icon": "phone", "link": link(page=contact, text=words["contact"])},
                 ],
@@ -371,6 +375,7 @@ def build_member_mall(brand: Brand, images: dict) -> "StarterPortal":
                         link(url=SHOP, text=words["shop"]),
                         link(url=MY_ORDERS, text=words["my_orders"]),
                         link(url=ACCOUNT, text=words["my_account"]),
+                        link(url=REFERRAL_URL, text=words["refer"]),
                     ],
                 ),
                 (
@@ -694,12 +699,22 @@ def installed(
     return install
 
 
+def set_up_member_mall(brand: Brand) -> None:
+    set_up_service_desk(brand, with_bookings=False)
+    set_up_referrals(brand)
+
+
+def set_up_service_desk_portal(brand: Brand) -> None:
+    """The service desk with bookings, and the referral programme (no entrance on its pages: a brand
+    that sells adds the invite card or a link to /account/referral/ where it wants one)."""
+    set_up_service_desk(brand, with_bookings=True)
+    set_up_referrals(brand)
+
+
 # Registered with core.registry (portals/wagtail_hooks.py); PortalTemplate.key names one of these.
 STARTER_PORTALS: dict[str, Callable[..., None]] = {
-    "member-mall": installed(
-        "member-mall", build_member_mall, lambda brand: set_up_service_desk(brand, with_bookings=False)
-    ),
+    "member-mall": installed("member-mall", build_member_mall, set_up_member_mall),
     "service-desk": installed(
-        "service-desk", build_service_desk, lambda brand: set_up_service_desk(brand, with_bookings=True)
+        "service-desk", build_service_desk, lambda brand: set_up_service_desk_portal(brand)
     ),
 }

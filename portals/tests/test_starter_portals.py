@@ -133,10 +133,18 @@ def test_every_internal_link_on_every_page_menu_and_footer_answers(
         links |= internal
     # The member card invites anonymous visitors to sign up or log in; My account asks them to log in.
     # The header's magnifier opens the portal's search. The member mall leads to its shop and orders.
+    # The member mall also to the member's referral link and commission ("Recommend us").
     # Both lead to the service desk (request forms, set up by the starter); the service desk also to
     # the customer's requests, bookings and the bookable consultation.
     entrances = (
-        {"/accounts/signup/", "/accounts/login/", "/shop/", "/account/orders/", "/service/"}
+        {
+            "/accounts/signup/",
+            "/accounts/login/",
+            "/shop/",
+            "/account/orders/",
+            "/service/",
+            "/account/referral/",
+        }
         if template == "member-mall"
         else {"/service/", "/account/requests/", "/book/", "/account/appointments/"}
     ) | {"/service/request/question/"}  # the floating service button's "Ask a question"
