@@ -234,13 +234,13 @@ def enter_code(customer: Member, code, *, now=None) -> Referral:
     """A new customer types the code of whoever recommended the brand (My account): allowed while
     they joined within the brand's link window and have no referrer yet."""
     now = now or timezone.now()
+    if customer.joined_at < now - dt.timedelta(days=programme().link_days):
+        raise ReferralError(_("A referral code can only be added in your first days as a member."))
     promoter = active_promoter_by_code(code)
     if promoter is None:
         raise ReferralError(
             _("There is no active referral code “%(code)s”.") % {"code": normalised_code(code)}
         )
-    if customer.joined_at < now - dt.timedelta(days=programme().link_days):
-        raise ReferralError(_("A referral code can only be added in your first days as a member."))
     return refer(customer, promoter, via=Referral.Via.CODE, now=now)
 
 
