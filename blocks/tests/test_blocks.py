@@ -53,6 +53,9 @@ MINIMAL = {
     "my_requests": {},
     "book_service": {},
     "service_list": {},
+    "invite_card": {},
+    "promoter_stats": {},
+    "top_promoters": {},
     "toy_greeting": {"text": "Hi"},
 }
 
