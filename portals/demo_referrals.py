@@ -7,6 +7,7 @@ withdrawal and one waiting for staff."""
 from django.utils import timezone
 
 from accounts.services import create_customer
+from builder.models import HomePage, StandardPage
 from core.outbox import deliver_due_events as deliver_events
 from mall import services as shop
 from mall.models import ProductCategory, SaleMode, Sku
@@ -34,6 +35,20 @@ HARBOR_REFERRALS = {
     "reference": "BANK-TRANSFER-884120",
     "pay_to": "Bank account ending 4471",
     "share_text": "Harbor fixed our boiler in a day. Sign up through my link:",
+}
+# The page that shows the invite card and the top promoters: Lumen's membership page, Harbor's contact page.
+REFERRAL_PAGE = {"lumen": "membership", "harbor": "contact"}
+REFERRAL_BLOCK_WORDS = {
+    "en": {
+        "invite": "Recommend us to a friend",
+        "invite_text": "Friends who sign up through your link and buy earn you commission.",
+        "top": "Our top promoters",
+    },
+    "zh-hans": {
+        "invite": "推荐好友",
+        "invite_text": "好友通过您的链接注册并购买，您即可获得佣金。",
+        "top": "推广达人榜",
+    },
 }
 DEMO_REFERRALS = {"lumen": LUMEN_REFERRALS, "harbor": HARBOR_REFERRALS}
 PASSWORD = "customer-demo"  # noqa: S105 - printed demo login, development only
@@ -106,6 +121,17 @@ def seed_demo_referrals(key: str, *, language: str) -> None:
         referrals.request_withdrawal(
             tao, settings.minimum_withdrawal_cents, pay_to=spec["pay_to"], idempotency_key="demo-2"
         )
+    add_referral_blocks(key)
+
+
+def add_referral_blocks(key: str) -> None:
+    """The invite card and the top promoters on one page of each language's tree."""
+    for home in HomePage.objects.select_related("locale"):
+        words = REFERRAL_BLOCK_WORDS[home.locale.language_code]
+        page = StandardPage.objects.child_of(home).get(slug=REFERRAL_PAGE[key])
+        page.body.append(("invite_card", {"heading": words["invite"], "text": words["invite_text"]}))
+        page.body.append(("top_promoters", {"heading": words["top"], "count": 5}))
+        page.save_revision().publish()
 
 
 def deliver_due_events() -> None:

@@ -52,6 +52,10 @@ def test_a_demo_brand_shows_its_own_contacts_and_pages(demo, pages, own_words, a
     assert all(
         path in html for path in ("/support/", "/en/support/" if demo is LUMEN else "/zh-hans/support/")
     )
+    # The invite card and the top promoters (demo_referrals): Tao brought 4 customers, Mei 1.
+    referral_page = html["/membership/" if demo is LUMEN else "/contact/"]
+    assert re.findall(r'class="top-promoter-name">([^<]*)<', referral_page) == ["T**", "M**"]
+    assert " block-invite-card " in referral_page
     home = html["/"]
     assert f'href="mailto:{demo["contact_email"]}"' in home
     assert f'href="tel:{demo["contact_phone"]}"' in home
