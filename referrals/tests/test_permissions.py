@@ -8,6 +8,7 @@ from django.test import Client
 from wagtail import hooks
 
 from core.models import OutboxEvent
+from referrals.admin import EXPORT, PAY, ledger_policy, withdrawal_policy
 from referrals.models import (
     CommissionEntry,
     CommissionRule,
@@ -318,3 +319,24 @@ def test_staff_with_the_settings_permission_change_the_programme(brand, in_tenan
             saved.minimum_withdrawal_cents,
             saved.share_text,
         ) == (True, False, 14, 90, 10, 2000, "Join me")
+
+
+def test_the_queue_knows_who_may_pay_and_export(brand, in_tenant):
+    """The programme's permissions live on Promoter; the queue's and the ledger's policies find the
+    staff holding them all the same (as Wagtail asks a policy for whom to tell)."""
+    tenant, _data = brand
+
+    def staff_with(policy, *actions):
+        users = policy.users_with_any_permission(actions).filter(is_superuser=False)
+        return sorted(users.values_list("username", flat=True))
+
+    with in_tenant(tenant):
+        assert staff_with(withdrawal_policy, PAY) == []
+    grant(in_tenant, tenant, "referrals.pay_withdrawal")
+    with in_tenant(tenant):
+        assert staff_with(withdrawal_policy, PAY) == ["editor"]
+        assert staff_with(withdrawal_policy, "view") == []
+        assert staff_with(ledger_policy, EXPORT, "view") == []
+    grant(in_tenant, tenant, "referrals.export_commission")
+    with in_tenant(tenant):
+        assert staff_with(ledger_policy, EXPORT, "view") == ["editor"]
