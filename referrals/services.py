@@ -110,7 +110,8 @@ def _decide(promoter: Promoter, allowed: set, status: str, *, note: str = "") ->
     if not changed:
         promoter.refresh_from_db()
         raise ReferralError(
-            _("This promoter is %(status)s: nothing was changed.") % {"status": promoter.get_status_display()}
+            _("Nothing was changed: this promoter is “%(status)s”.")
+            % {"status": promoter.get_status_display()}
         )
     promoter.refresh_from_db()
     return promoter
@@ -145,7 +146,9 @@ def reinstate_promoter(promoter: Promoter, *, acting_user) -> Promoter:
     return _decide(promoter, {Promoter.Status.SUSPENDED}, Promoter.Status.ACTIVE)
 
 
+@transaction.atomic
 def set_promoter_level(promoter: Promoter, level: PromoterLevel | None, *, acting_user) -> Promoter:
+    """Staff move a promoter to another level: their next orders' commission follows its rules."""
     Promoter.objects.filter(pk=promoter.pk).update(level=level)
     promoter.level = level
     return promoter

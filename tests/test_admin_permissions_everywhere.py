@@ -36,6 +36,8 @@ from mall.tests.factories import ProductCategoryFactory, ProductFactory, line, p
 from members.tests.factories import MemberFactory, MemberLevelFactory
 from notifications import services as notification_services
 from notifications.models import NotificationTemplate
+from referrals import services as referral_services
+from referrals.tests import factories as referral_factories
 from service import services as service_desk
 from service.models import RequestType
 from service.tests.factories import BookableServiceFactory
@@ -98,6 +100,15 @@ MUST_BE_FOUND = {
     "admin/service/appointments/<int:pk>/cancel/",
     "admin/service/locations/edit/<int:pk>/",
     "admin/service/evaluations/",
+    "admin/referrals/promoters/",
+    "admin/referrals/promoters/<int:pk>/",
+    "admin/referrals/promoters/<int:pk>/approve/",
+    "admin/referrals/withdrawals/<int:pk>/",
+    "admin/referrals/withdrawals/<int:pk>/pay/",
+    "admin/referrals/ledger/",
+    "admin/referrals/rules/deactivate/<int:pk>/",
+    "admin/referrals/levels/delete/<int:pk>/",
+    "admin/settings/referrals/referralsettings/<int:pk>/",
 }
 
 SETTINGS_ROUTE = "admin/settings/<slug:app_name>/<slug:model_name>/"
@@ -217,6 +228,18 @@ def brand(make_tenant, in_tenant):
         visit = service_desk.book_appointment(visit_service, slot.starts_at, user=member.user, now=last_week)
         visit = service_desk.mark_appointment(visit, "completed", acting_user=None)
         service_desk.evaluate_appointment(visit, 5, acting_user=member.user)
+        # A promoter whose customer's order earned settled commission, with a withdrawal waiting.
+        promoter = referral_factories.promoter()
+        customer = referral_factories.referred(promoter)
+        referral_factories.programme(return_days=0, minimum_withdrawal_cents=1)
+        referral_factories.complete(
+            referral_factories.paid_order(customer, line(ProductFactory().skus.get()))
+        )
+        referral_services.settle_due_commissions()
+        promoter.refresh_from_db()
+        referral_services.request_withdrawal(
+            promoter, promoter.available_cents, pay_to="Alipay", idempotency_key="perm"
+        )
         make_editor()
         site = Site.objects.get(is_default_site=True)
         samples = {Site: site.pk}

@@ -429,7 +429,7 @@ def test_approving_an_active_promoter_is_refused_by_the_service(data, in_tenant,
     before = promoter_state(in_tenant, brand)
     response = post_action(staff(), data.tao, "approve")
     assert response.status_code == 200
-    assert shown_messages(response) == ["This promoter is Active: nothing was changed."]
+    assert shown_messages(response) == ["Nothing was changed: this promoter is “Active”."]
     assert promoter_state(in_tenant, brand) == before
 
 
@@ -479,7 +479,7 @@ def test_suspending_needs_a_reason_and_reinstating_brings_the_promoter_back(data
 
     before = promoter_state(in_tenant, brand)
     response = post_action(client, data.tao, "reinstate")
-    assert shown_messages(response) == ["This promoter is Active: nothing was changed."]
+    assert shown_messages(response) == ["Nothing was changed: this promoter is “Active”."]
     assert promoter_state(in_tenant, brand) == before
 
 
