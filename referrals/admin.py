@@ -40,7 +40,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from django.views.generic import TemplateView
 from django_filters import CharFilter, ChoiceFilter, ModelChoiceFilter
 from wagtail import hooks
@@ -254,7 +254,7 @@ class PromoterIndexView(CommissionCSVMixin, generic.IndexView):
             "level": _("Level"),
             "status": _("Status"),
             "referred": _("Customers referred"),
-            "pending": money_heading(_("Pending")),
+            "pending": money_heading(pgettext("commission", "Pending")),
             "available": money_heading(_("Available")),
             "held": money_heading(_("Asked to withdraw")),
             "withdrawn": money_heading(_("Withdrawn")),
@@ -308,7 +308,7 @@ class PromoterIndexView(CommissionCSVMixin, generic.IndexView):
             Column("referred", label=gettext_lazy("Referred"), sort_key="referred"),
             Column(
                 "pending",
-                label=gettext_lazy("Pending"),
+                label=pgettext_lazy("commission", "Pending"),
                 accessor=lambda promoter: format_money(promoter.pending_cents),
                 sort_key="pending_cents",
             ),
@@ -502,7 +502,7 @@ class PromoterDetailView(ProgrammeAdminView):
 
     def drift(self) -> list[tuple[str, str]]:
         labels = {
-            "pending": _("Pending"),
+            "pending": pgettext("commission", "Pending"),
             "available": _("Available"),
             "held": _("Asked to withdraw"),
             "withdrawn": _("Withdrawn"),
@@ -1049,7 +1049,11 @@ class LedgerIndexView(CommissionCSVMixin, generic.IndexView):
             ),
             Column("kind", label=gettext_lazy("What"), accessor="get_kind_display"),
             Column("amount", label=gettext_lazy("Amount"), accessor="amount_text"),
-            Column("pending", label=gettext_lazy("Pending"), accessor=lambda e: delta_text(e.pending_delta)),
+            Column(
+                "pending",
+                label=pgettext_lazy("commission", "Pending"),
+                accessor=lambda e: delta_text(e.pending_delta),
+            ),
             Column(
                 "available", label=gettext_lazy("Available"), accessor=lambda e: delta_text(e.available_delta)
             ),

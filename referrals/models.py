@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
@@ -279,7 +280,7 @@ class Commission(models.Model):
     then settled (into the promoter's available balance); reversed when the order is refunded first."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
+        PENDING = "pending", pgettext_lazy("commission", "Pending")
         SETTLED = "settled", _("Settled")
         REVERSED = "reversed", _("Reversed")
 
