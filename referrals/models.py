@@ -270,10 +270,6 @@ class CommissionRule(models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def specificity(self) -> tuple[int, int]:
-        return (2 if self.product_id else 1 if self.category_id else 0, 1 if self.level_id else 0)
-
 
 class Commission(models.Model):
     """What one order earned one promoter: pending until the return window after completion ends,

@@ -5,12 +5,14 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from core import registry
+from members.selectors import member_for
 from referrals import (
     admin,  # noqa: F401 - the admin's viewsets and menu register their own hooks
     selectors,
     services,
 )
 from referrals.graphql.schema import VIEWER_FIELDS
+from referrals.models import Promoter, Withdrawal
 from referrals.notifications import NOTIFICATION_KINDS
 from referrals.tasks import EVERY_TICK
 
@@ -54,12 +56,9 @@ def viewer_fields():
 
 
 def _export(user) -> dict:
-    promoter = selectors.promoter_for_user(user)
-    referral = (
-        selectors.referrer_of(promoter.member if promoter else user.member)
-        if hasattr(user, "member")
-        else None
-    )
+    member = member_for(user)
+    promoter = selectors.promoter_of(member)
+    referral = selectors.referrer_of(member) if member is not None else None
     found = {"referred_by": referral.promoter.code if referral else None, "promoter": None}
     if promoter is not None:
         found["promoter"] = {
@@ -92,10 +91,15 @@ def _export(user) -> dict:
 
 
 def _erase(user) -> None:
-    """Where a promoter asked to be paid is theirs to take away; the amounts stay for the brand's books."""
+    """A deleted account's link stops working (the promoter is suspended); where they asked to be
+    paid goes, except for a request still open (staff still pay what is theirs); the amounts stay
+    for the brand's books."""
     promoter = selectors.promoter_for_user(user)
     if promoter is not None:
-        promoter.withdrawals.exclude(status="requested").update(pay_to="")
+        Promoter.objects.filter(pk=promoter.pk, status=Promoter.Status.ACTIVE).update(
+            status=Promoter.Status.SUSPENDED, note=_("The customer deleted their account.")
+        )
+        promoter.withdrawals.exclude(status=Withdrawal.Status.REQUESTED).update(pay_to="")
 
 
 @hooks.register(registry.CUSTOMER_DATA)
