@@ -166,11 +166,15 @@ if REDIS_URL:
         }
     }
 else:
+    # Sized for a fleet: Django's default of 300 entries is a few tenants' pages, and once many
+    # tenants' keys compete every page is evicted before its next visit (a cached home page went from
+    # about 1 ms to 31 ms at 60 tenants). A fleet's page cache is a few keys per tenant and page.
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "KEY_FUNCTION": "django_tenants.cache.make_key",
             "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+            "OPTIONS": {"MAX_ENTRIES": env_int("LOCAL_CACHE_MAX_ENTRIES", 10_000), "CULL_FREQUENCY": 10},
         }
     }
 
