@@ -17,14 +17,21 @@ Either way an unknown host is remembered for TENANT_UNKNOWN_HOST_CACHE_SECONDS (
 a scan of random host names cannot hammer the database, short enough that a domain visited just
 before its tenant was provisioned works everywhere within seconds.
 
+What is cached per host is a `HostEntry`: the tenant, the tenant's primary domain (requests to
+its other domains are redirected there without another query) and whether the host is verified
+(an unverified domain, added in the console and not yet checked, serves only its ownership token).
+
 Log-ins and API-token issues re-read the status from the database (`current_status`, called by
 tenants.middleware), so a credential is never handed out by a tenant that is no longer active.
 """
+
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
+from django.db.models import OuterRef, Subquery
 from django.http.request import split_domain_port
 from django_tenants.utils import get_public_schema_name, schema_context
 
@@ -33,8 +40,21 @@ from tenants.models import Domain, Tenant
 _MISSING = "missing"
 
 
+@dataclass(frozen=True)
+class HostEntry:
+    """What a request on one host needs to know, cached as one value."""
+
+    tenant: Tenant
+    primary_domain: str  # the tenant's primary domain ("" if it has none)
+    verified: bool
+
+    def redirects_to_primary(self, host: str) -> bool:
+        return bool(self.primary_domain) and normalise_host(self.primary_domain) != host
+
+
 def _key(host: str) -> str:
-    return f"tenant-by-host:{host}"
+    # "v2": the value is a HostEntry now (it was the Tenant), so no process reads an old value.
+    return f"tenant-by-host:v2:{host}"
 
 
 def normalise_host(raw_host: str) -> str:
@@ -58,17 +78,33 @@ def seconds_to_keep(tenant: Tenant | None) -> int:
     return min(settings.TENANT_HOST_CACHE_SECONDS, settings.TENANT_HOST_LOCAL_CACHE_SECONDS)
 
 
-def tenant_for_host(host: str) -> Tenant | None:
-    """The tenant serving `host`, whatever its status, or None. Call from the public schema."""
+def lookup(host: str) -> HostEntry | None:
+    """The tenant whose domain `host` is (whatever its status or the domain's verification), its
+    primary domain and whether `host` is verified; None for an unknown host. One query when not
+    cached. Call from the public schema."""
     cached = cache.get(_key(host))
     if cached == _MISSING:
         return None
     if cached is not None:
         return cached
-    domain = Domain.objects.select_related("tenant").filter(domain=host).first()
-    tenant = domain.tenant if domain else None
-    cache.set(_key(host), tenant or _MISSING, seconds_to_keep(tenant))
-    return tenant
+    primary = Domain.objects.filter(tenant=OuterRef("tenant"), is_primary=True).values("domain")[:1]
+    domain = (
+        Domain.objects.select_related("tenant")
+        .annotate(primary_domain=Subquery(primary))
+        .filter(domain=host)
+        .first()
+    )
+    entry = None
+    if domain is not None:
+        entry = HostEntry(domain.tenant, domain.primary_domain or "", domain.verified_at is not None)
+    cache.set(_key(host), entry or _MISSING, seconds_to_keep(entry and entry.tenant))
+    return entry
+
+
+def tenant_for_host(host: str) -> Tenant | None:
+    """The tenant `host` serves (a verified domain of it), whatever its status, or None."""
+    entry = lookup(host)
+    return entry.tenant if entry is not None and entry.verified else None
 
 
 def current_status(tenant: Tenant, host: str) -> str | None:

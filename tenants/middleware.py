@@ -8,13 +8,18 @@ from django.conf import settings
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import DisallowedHost, ValidationError
 from django.db import connection
-from django.http import Http404
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.http.request import split_domain_port
 from django.shortcuts import render
 
-from tenants.hosts import current_status, normalise_host, tenant_for_host
+from tenants.hosts import current_status, lookup, normalise_host
 from tenants.models import Tenant
+from tenants.services import VERIFICATION_PATH, domain_verification_token
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
+# Only these go to the primary domain: a redirected POST would lose its body, and API clients set
+# up with an older domain of the tenant keep working (issue 16).
+REDIRECTED_METHODS = ("GET", "HEAD")
 
 
 def _not_serving(request, tenant_name: str, status: str | None, host: str):
@@ -26,11 +31,28 @@ def _not_serving(request, tenant_name: str, status: str | None, host: str):
     return None
 
 
+def _unverified(request, tenant: Tenant, host: str):
+    """A domain added in the console and not verified yet serves its ownership token (so pointing
+    the domain at this deployment is enough to pass the console's check), and 404 on every other path."""
+    if request.method in REDIRECTED_METHODS and request.path == VERIFICATION_PATH:
+        return HttpResponse(domain_verification_token(tenant.schema_name, host), content_type="text/plain")
+    return render(request, "platform/unknown_host.html", {"host": host}, status=404)
+
+
+def _to_primary(request, primary_domain: str):
+    """301 to the same path and query on the primary domain, with the request's scheme and port."""
+    _domain, port = split_domain_port(request.get_host())
+    netloc = f"{primary_domain}:{port}" if port else primary_domain
+    return HttpResponsePermanentRedirect(f"{request.scheme}://{netloc}{request.get_full_path()}")
+
+
 class TenantByHostMiddleware:
     """Put first in MIDDLEWARE. Sets the schema once per request, or answers for the platform.
 
     Unknown host -> the project's 404 page; archived tenant -> 404; suspended tenant -> 503 naming
-    the brand. Replaces django-tenants' TenantMainMiddleware to add the cached lookup and statuses.
+    the brand; a domain not verified yet -> 404 (except its ownership token); GET or HEAD on a
+    domain that is not the tenant's primary -> 301 to the primary. Replaces django-tenants'
+    TenantMainMiddleware to add the cached lookup, statuses and domains.
 
     The status comes from the host cache (tenants.hosts), which may be a few seconds old in a
     process that did not make the change. A POST to one of settings.TENANT_STATUS_CHECKED_URL_NAMES
@@ -55,10 +77,15 @@ class TenantByHostMiddleware:
             request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
             return self.get_response(request)
 
-        tenant = tenant_for_host(host)
+        entry = lookup(host)
+        if entry is not None and not entry.verified and entry.tenant.status != Tenant.Status.ARCHIVED:
+            return _unverified(request, entry.tenant, host)
+        tenant = entry.tenant if entry is not None and entry.verified else None
         refusal = _not_serving(request, tenant and tenant.name, tenant and tenant.status, host)
         if refusal is not None:
             return refusal
+        if request.method in REDIRECTED_METHODS and entry.redirects_to_primary(host):
+            return _to_primary(request, entry.primary_domain)
 
         tenant.domain_url = host
         request.tenant = tenant

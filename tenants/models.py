@@ -80,24 +80,52 @@ class Tenant(TenantMixin):
 
 
 class Domain(DomainMixin):
-    """A host name that serves one tenant's portal."""
+    """A host name of one tenant. The primary one serves the portal; the others redirect to it.
+
+    A domain an agency adds in the console (`tenants.services.add_domain`) is unverified
+    (`verified_at` empty) and serves nothing until its ownership is checked. Rows made in code
+    (provisioning, the demo, benchmarks) are verified when created.
+    """
+
+    verified_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-is_primary", "domain"]
+        constraints = [
+            # Exactly one primary per tenant: the redirect target is never ambiguous.
+            models.UniqueConstraint(
+                fields=["tenant"], condition=models.Q(is_primary=True), name="domain_one_primary_per_tenant"
+            ),
+            # A host whose ownership was never checked cannot become the one that serves.
+            models.CheckConstraint(
+                condition=models.Q(is_primary=False) | models.Q(verified_at__isnull=False),
+                name="domain_primary_is_verified",
+            ),
+        ]
 
     def __str__(self):
         return self.domain
 
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
+
 
 class TenantAuditEntry(models.Model):
-    """Who changed a tenant's life, and when: created, suspended, resumed, archived. Written by
-    tenants.services in the same transaction as the change; never edited."""
+    """Who changed a tenant's life, and when: created, suspended, resumed, archived, and its domains
+    added, verified, made primary or removed. Written by tenants.services in the same transaction as
+    the change; never edited."""
 
     class Action(models.TextChoices):
         CREATED = "created", "Created"
         SUSPENDED = "suspended", "Suspended"
         RESUMED = "resumed", "Resumed"
         ARCHIVED = "archived", "Archived"
+        DOMAIN_ADDED = "domain_added", "Domain added"
+        DOMAIN_VERIFIED = "domain_verified", "Domain verified"
+        DOMAIN_MADE_PRIMARY = "domain_made_primary", "Domain made primary"
+        DOMAIN_REMOVED = "domain_removed", "Domain removed"
 
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="audit_entries")
     action = models.CharField(max_length=20, choices=Action.choices)

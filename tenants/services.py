@@ -1,8 +1,11 @@
-"""Every write to the tenant registry: provisioning, suspending, resuming, archiving tenants."""
+"""Every write to the tenant registry: provisioning, suspending, resuming, archiving tenants, and
+their domains (add, check ownership, make primary, remove)."""
 
 import logging
 import re
+import urllib.request
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -10,8 +13,10 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import URLValidator, validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext, pgettext_lazy
@@ -479,3 +484,194 @@ def _set_status(tenant: Tenant, status: str, *, allowed_from: set, action: str, 
     logger.info("Tenant %s is now %s (by %s)", locked.schema_name, status, acting_user)
     tenant.status = locked.status
     return locked
+
+
+# --- domains -----------------------------------------------------------------------------------
+#
+# A tenant has one primary domain (it serves the portal) and any number of others (GET and HEAD
+# are redirected to the primary, keeping path and query). A domain added here is unverified and
+# serves nothing but its ownership token until `check_domain` finds the token on it, or
+# `mark_domain_verified` vouches for it where that is allowed (development).
+
+VERIFICATION_PATH = "/.well-known/portal-verification.txt"
+
+
+def domain_verification_token(schema_name: str, domain: str) -> str:
+    """The token that proves control of `domain` for this tenant. Keyed with the schema name, so
+    the same domain added by another tenant has another token."""
+    return salted_hmac("tenants.domain-verification", f"{schema_name}:{domain}").hexdigest()[:32]
+
+
+def domain_verification_url(domain: str) -> str:
+    return f"http://{domain}{VERIFICATION_PATH}"
+
+
+def fetch_verification_file(url: str) -> str:
+    """GET `url` (5 s timeout) and return at most the first kilobyte of its body as text."""
+    with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - the URL is http://<validated host>/...
+        return response.read(1024).decode("utf-8", "replace")
+
+
+def token_is_served(domain: str, token: str, *, fetch: Callable[[str], str]) -> bool:
+    """True when `fetch` finds `token` at the domain's verification URL (the body, stripped, is the
+    token). Any error fetching it counts as not found."""
+    try:
+        body = fetch(domain_verification_url(domain))
+    except (OSError, ValueError):  # URLError, HTTPError, timeouts, bad encodings
+        return False
+    return constant_time_compare(body.strip(), token)
+
+
+def manual_domain_verification_allowed() -> bool:
+    return bool(settings.DEBUG or getattr(settings, "ALLOW_MANUAL_DOMAIN_VERIFICATION", False))
+
+
+def add_domain(tenant: Tenant, domain: str, *, acting_user=None) -> Domain:
+    """Another host name for the tenant: unverified and not primary."""
+    domain = clean_domain(domain)
+    if hosts.normalise_host(domain) in {hosts.normalise_host(host) for host in settings.PUBLIC_HOSTS}:
+        raise ProvisioningError(
+            "domain", gettext("%(domain)s is the agency console's own domain.") % {"domain": domain}
+        )
+    if domain.startswith("www."):  # hosts.normalise_host: www.<x> is served as <x>
+        raise ProvisioningError(
+            "domain",
+            gettext("%(domain)s is served with %(bare)s: add %(bare)s instead.")
+            % {"domain": domain, "bare": domain.removeprefix("www.")},
+        )
+    with transaction.atomic():
+        locked = _lock_for_domain_change(tenant)
+        owner = Domain.objects.filter(domain=domain).values_list("tenant_id", flat=True).first()
+        if owner == locked.pk:
+            raise ProvisioningError(
+                "domain", gettext("%(domain)s is already one of this portal's domains.") % {"domain": domain}
+            )
+        if owner is not None:
+            raise _domain_taken(domain)
+        try:
+            with transaction.atomic():
+                row = Domain.objects.create(domain=domain, tenant=locked, is_primary=False, verified_at=None)
+        except IntegrityError:  # added by another tenant since the check above
+            raise _domain_taken(domain) from None
+        record_audit(locked, TenantAuditEntry.Action.DOMAIN_ADDED, acting_user, domain=domain)
+        transaction.on_commit(lambda: hosts.forget(domain))
+    logger.info("Domain %s added to %s (unverified) by %s", domain, locked.schema_name, acting_user)
+    return row
+
+
+def check_domain(
+    domain: Domain, *, acting_user=None, fetch: Callable[[str], str] = fetch_verification_file
+) -> Domain:
+    """Verify `domain` if its token is served at its verification URL; ProvisioningError if not.
+    The fetch happens before any transaction opens."""
+    token = domain_verification_token(domain.tenant.schema_name, domain.domain)
+    if not token_is_served(domain.domain, token, fetch=fetch):
+        raise ProvisioningError(
+            "domain",
+            gettext(
+                "The token was not found at %(url)s. Serve it there (or point the domain here) and check again."
+            )
+            % {"url": domain_verification_url(domain.domain)},
+        )
+    return _set_verified(domain, method="http token", acting_user=acting_user)
+
+
+def mark_domain_verified(domain: Domain, *, acting_user=None) -> Domain:
+    """Verify `domain` without a check: only where settings.DEBUG or ALLOW_MANUAL_DOMAIN_VERIFICATION."""
+    if not manual_domain_verification_allowed():
+        raise ProvisioningError(
+            "domain",
+            gettext("Domains can only be verified by hand in development; use “Check now”."),
+        )
+    return _set_verified(domain, method="by hand", acting_user=acting_user)
+
+
+@transaction.atomic
+def make_domain_primary(domain: Domain, *, acting_user=None) -> Domain:
+    """`domain` serves the portal; the old primary stays and redirects to it."""
+    locked = _lock_for_domain_change(domain.tenant)
+    row = Domain.objects.filter(pk=domain.pk, tenant=locked).first()
+    if row is None:
+        raise ProvisioningError("domain", gettext("That domain is not one of this portal's."))
+    if row.is_primary:
+        return row
+    if row.verified_at is None:
+        raise ProvisioningError(
+            "domain",
+            gettext("%(domain)s is not verified yet; only a verified domain can be primary.")
+            % {"domain": row.domain},
+        )
+    previous = list(locked.domains.filter(is_primary=True).values_list("domain", flat=True))
+    # In this order: at most one primary per tenant at every statement (domain_one_primary_per_tenant).
+    locked.domains.filter(is_primary=True).update(is_primary=False)
+    Domain.objects.filter(pk=row.pk).update(is_primary=True)
+    row.is_primary = True
+    record_audit(
+        locked,
+        TenantAuditEntry.Action.DOMAIN_MADE_PRIMARY,
+        acting_user,
+        domain=row.domain,
+        previous=previous[0] if previous else "",
+    )
+    _forget_all_domains_after_commit(locked)
+    logger.info("Domain %s is now the primary of %s (by %s)", row.domain, locked.schema_name, acting_user)
+    return row
+
+
+@transaction.atomic
+def remove_domain(domain: Domain, *, acting_user=None) -> None:
+    """Remove a domain that is not the primary: it stops serving and redirecting."""
+    locked = _lock_for_domain_change(domain.tenant)
+    row = Domain.objects.filter(pk=domain.pk, tenant=locked).first()
+    if row is None:
+        raise ProvisioningError("domain", gettext("That domain is not one of this portal's."))
+    if row.is_primary:
+        raise ProvisioningError(
+            "domain",
+            gettext("%(domain)s is the primary domain: make another domain primary first.")
+            % {"domain": row.domain},
+        )
+    row.delete()
+    record_audit(locked, TenantAuditEntry.Action.DOMAIN_REMOVED, acting_user, domain=row.domain)
+    transaction.on_commit(lambda: hosts.forget(row.domain))
+    logger.info("Domain %s removed from %s (by %s)", row.domain, locked.schema_name, acting_user)
+
+
+@transaction.atomic
+def _set_verified(domain: Domain, *, method: str, acting_user) -> Domain:
+    locked = _lock_for_domain_change(domain.tenant)
+    row = Domain.objects.filter(pk=domain.pk, tenant=locked).first()
+    if row is None:
+        raise ProvisioningError("domain", gettext("That domain is not one of this portal's."))
+    if row.verified_at is not None:
+        return row
+    row.verified_at = timezone.now()
+    row.save(update_fields=["verified_at"])
+    record_audit(
+        locked, TenantAuditEntry.Action.DOMAIN_VERIFIED, acting_user, domain=row.domain, method=method
+    )
+    transaction.on_commit(lambda: hosts.forget(row.domain))
+    logger.info("Domain %s of %s verified (%s, by %s)", row.domain, locked.schema_name, method, acting_user)
+    return row
+
+
+def _lock_for_domain_change(tenant: Tenant) -> Tenant:
+    """The tenant row, locked: its domain changes happen one at a time. Archived tenants keep
+    their domains as they are (see archive_tenant)."""
+    locked = Tenant.objects.select_for_update().get(pk=tenant.pk)
+    if locked.status == Tenant.Status.ARCHIVED:
+        raise ProvisioningError(
+            "domain", gettext("%(name)s is archived; its domains cannot change.") % {"name": locked.name}
+        )
+    return locked
+
+
+def _domain_taken(domain: str) -> ProvisioningError:
+    return ProvisioningError(
+        "domain", gettext("The domain %(domain)s is already used by another portal.") % {"domain": domain}
+    )
+
+
+def _forget_all_domains_after_commit(tenant: Tenant) -> None:
+    domains = list(tenant.domains.values_list("domain", flat=True))
+    transaction.on_commit(lambda: hosts.forget(*domains))

@@ -74,6 +74,14 @@ class NewTenantForm(forms.Form):
         return _checked(services.clean_website, self.cleaned_data["website"])
 
 
+class AddDomainForm(forms.Form):
+    domain = forms.CharField(
+        label=_("Add a domain"),
+        max_length=253,
+        help_text=_("The brand's own host, e.g. shop.brand.com. It serves once its ownership is verified."),
+    )
+
+
 def _checked(clean, value):
     """The service's own check, so every bad field shows its message at once, before provisioning."""
     try:

@@ -12,4 +12,8 @@ urlpatterns = [
     path("tenants/new/", views.tenant_new, name="tenant_new"),
     path("tenants/<int:pk>/", views.tenant_detail, name="tenant_detail"),
     path("tenants/<int:pk>/<slug:action>/", views.tenant_action, name="tenant_action"),
+    path("tenants/<int:pk>/domains/add/", views.domain_add, name="domain_add"),
+    path(
+        "tenants/<int:pk>/domains/<int:domain_pk>/<slug:action>/", views.domain_action, name="domain_action"
+    ),
 ]
