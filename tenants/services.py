@@ -523,7 +523,7 @@ def token_is_served(domain: str, token: str, *, fetch: Callable[[str], str]) -> 
 
 
 def manual_domain_verification_allowed() -> bool:
-    return bool(settings.DEBUG or getattr(settings, "ALLOW_MANUAL_DOMAIN_VERIFICATION", False))
+    return bool(settings.DEBUG or settings.ALLOW_MANUAL_DOMAIN_VERIFICATION)
 
 
 def add_domain(tenant: Tenant, domain: str, *, acting_user=None) -> Domain:

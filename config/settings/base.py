@@ -89,6 +89,9 @@ SPARE_SCHEMA_POOL_SIZE = env_int("SPARE_SCHEMA_POOL_SIZE", 3)
 # but without Redis only in their own process: there a found tenant is kept for the LOCAL time, so
 # a suspension reaches every process within seconds (tenants/hosts.py).
 TENANT_HOST_CACHE_SECONDS = env_int("TENANT_HOST_CACHE_SECONDS", 300)
+# A brand's own domain serves once its ownership is checked (tenants.services.check_domain); in
+# development the console may also mark it verified by hand (always allowed when DEBUG is on).
+ALLOW_MANUAL_DOMAIN_VERIFICATION = env_bool("ALLOW_MANUAL_DOMAIN_VERIFICATION", False)
 TENANT_HOST_LOCAL_CACHE_SECONDS = env_int("TENANT_HOST_LOCAL_CACHE_SECONDS", 5)
 # An unknown host, briefly: a host scan cannot flood the database, and a new domain works at once.
 TENANT_UNKNOWN_HOST_CACHE_SECONDS = env_int("TENANT_UNKNOWN_HOST_CACHE_SECONDS", 5)
