@@ -257,3 +257,62 @@ def refill_spare_pool() -> int:
     finally:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [REFILL_LOCK_ID])
+
+
+# Schemas compared per statement: each one's django_migrations is locked (shared) until the statement ends,
+# and PostgreSQL's lock table holds max_locks_per_transaction * max_connections locks (6,400 by default).
+MIGRATION_STATE_BATCH = 1_000
+
+
+def code_migration_state() -> frozenset[tuple[str, str]]:
+    """Every (app, name) migration that `migrate` brings a schema to: the full plan of the code's leaf nodes.
+
+    A tenant schema records the migrations of shared apps too (the router skips their operations),
+    and a squashed migration alongside the ones it replaces, so a schema that `migrate` has nothing
+    left to do for holds every one of these rows (and possibly others, which do not matter).
+    """
+    from django.db.migrations.loader import MigrationLoader
+
+    graph = MigrationLoader(None, ignore_no_migrations=True).graph
+    state = set()
+    for leaf in graph.leaf_nodes():
+        state.update(graph.forwards_plan(leaf))
+    return frozenset(state)
+
+
+def schemas_behind(schema_names: list[str], migrations: frozenset[tuple[str, str]]) -> list[str]:
+    """The schemas whose django_migrations lacks any of `migrations`, in the order given.
+
+    Two queries whatever the number of schemas (up to MIGRATION_STATE_BATCH; one more per further
+    batch): which schemas have a django_migrations table, then one UNION ALL over all of them counting
+    the target rows each holds. A schema without the table (or missing altogether) is behind.
+    """
+    if not schema_names:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT n.nspname FROM pg_namespace n JOIN pg_class c ON c.relnamespace = n.oid "
+            "WHERE c.relname = 'django_migrations' AND c.relkind = 'r' AND n.nspname = ANY(%s)",
+            [list(schema_names)],
+        )
+        with_table = sorted(row[0] for row in cursor.fetchall())
+    apps = [app for app, _ in sorted(migrations)]
+    names = [name for _, name in sorted(migrations)]
+    complete = set()
+    for start in range(0, len(with_table), MIGRATION_STATE_BATCH):
+        batch = with_table[start : start + MIGRATION_STATE_BATCH]
+        applied = " UNION ALL ".join(
+            f"SELECT %s::text AS schema_name, app, name FROM {quote_schema_name(name)}.django_migrations"
+            for name in batch
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "WITH target AS (SELECT * FROM unnest(%s::text[], %s::text[]) AS t(app, name)) "
+                f"SELECT applied.schema_name FROM ({applied}) AS applied "
+                "JOIN target ON target.app = applied.app AND target.name = applied.name "
+                "GROUP BY applied.schema_name "
+                "HAVING count(DISTINCT (applied.app, applied.name)) = %s",
+                [apps, names, *batch, len(migrations)],
+            )
+            complete.update(row[0] for row in cursor.fetchall())
+    return [name for name in schema_names if name not in complete]
