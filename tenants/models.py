@@ -176,3 +176,27 @@ class TemplateSnapshot(models.Model):
 
     def __str__(self):
         return f"template at {self.fingerprint[:12]}"
+
+
+class TenantUsage(models.Model):
+    """One day's usage figures of one tenant (tenants.usage.record_usage), read by the console's
+    usage list and chart. Written by the schedule or a "refresh now", never by a request to the
+    portal: the figures are counted from the tenant's own tables and folder afterwards."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="usage")
+    day = models.DateField()
+    pages = models.PositiveIntegerField()
+    members = models.PositiveIntegerField(null=True)  # null: the tenant has no such table
+    orders = models.PositiveIntegerField(null=True)
+    bookings = models.PositiveIntegerField(null=True)
+    active_customers_30d = models.PositiveIntegerField()
+    media_bytes = models.BigIntegerField(null=True)  # null: media in a bucket, not counted
+    database_bytes = models.BigIntegerField()
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["tenant", "-day"]
+        constraints = [models.UniqueConstraint(fields=["tenant", "day"], name="tenant_usage_one_per_day")]
+
+    def __str__(self):
+        return f"{self.tenant_id} usage on {self.day}"

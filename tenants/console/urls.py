@@ -17,3 +17,13 @@ urlpatterns = [
         "tenants/<int:pk>/domains/<int:domain_pk>/<slug:action>/", views.domain_action, name="domain_action"
     ),
 ]
+
+# Usage per tenant (tenants.console.usage): the list, its JSON, one tenant's chart and refresh.
+from tenants.console import usage as usage_views  # noqa: E402
+
+urlpatterns += [
+    path("usage/", usage_views.usage_list, name="usage_list"),
+    path("usage.json", usage_views.usage_json, name="usage_json"),
+    path("usage/<int:pk>/", usage_views.usage_detail, name="usage_detail"),
+    path("usage/<int:pk>/refresh/", usage_views.usage_refresh, name="usage_refresh"),
+]
