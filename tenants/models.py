@@ -113,9 +113,10 @@ class Domain(DomainMixin):
 
 
 class TenantAuditEntry(models.Model):
-    """Who changed a tenant's life, and when: created, suspended, resumed, archived, and its domains
-    added, verified, made primary or removed. Written by tenants.services in the same transaction as
-    the change; never edited."""
+    """Who changed a tenant, when, and from which address: created, suspended, resumed, archived,
+    its domains added, verified, made primary or removed, and its brand admins invited, re-invited
+    or revoked. Written by tenants.services in the same transaction as the change; never edited.
+    Listed in the console's history of each tenant and at /console/audit/."""
 
     class Action(models.TextChoices):
         CREATED = "created", "Created"
@@ -126,6 +127,9 @@ class TenantAuditEntry(models.Model):
         DOMAIN_VERIFIED = "domain_verified", "Domain verified"
         DOMAIN_MADE_PRIMARY = "domain_made_primary", "Domain made primary"
         DOMAIN_REMOVED = "domain_removed", "Domain removed"
+        ADMIN_INVITED = "admin_invited", "Brand admin invited"
+        INVITATION_RESENT = "invitation_resent", "Invitation resent"
+        INVITATION_REVOKED = "invitation_revoked", "Invitation revoked"
 
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="audit_entries")
     action = models.CharField(max_length=20, choices=Action.choices)
@@ -135,10 +139,14 @@ class TenantAuditEntry(models.Model):
     # Kept as text too: the entry still says who after the user is deleted ("" for the command line).
     acting_username = models.CharField(max_length=150, blank=True)
     at = models.DateTimeField(default=timezone.now)
+    # The console user's address (tenants.console.views.client_ip); empty from the command line.
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    # What was changed, e.g. {"domain": "shop.brand.com"} or {"email": "ops@brand.com"}.
     detail = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["tenant", "-at"], name="tenant_audit_tenant_at")]
 
     def __str__(self):
         return f"{self.tenant_id} {self.action} by {self.acting_username or 'system'}"

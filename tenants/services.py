@@ -1,5 +1,7 @@
-"""Every write to the tenant registry: provisioning, suspending, resuming, archiving tenants, and
-their domains (add, check ownership, make primary, remove)."""
+"""Every write to the tenant registry: provisioning, suspending, resuming, archiving tenants, their
+domains (add, check ownership, make primary, remove) and their brand admins' invitations (invite
+another, resend, revoke). Each one writes its audit row (`record_audit`) in the same transaction,
+with the acting console user and, from the console, their IP address."""
 
 import logging
 import re
@@ -14,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -86,6 +89,7 @@ def provision_tenant(
     contact_phone: str = "",
     website: str = "",
     acting_user=None,
+    ip_address: str | None = None,
 ) -> ProvisionedTenant:
     """Create a working tenant: schema, tenant row, domain, Wagtail Site, starter portal, invited admin.
 
@@ -112,6 +116,7 @@ def provision_tenant(
             tenant,
             TenantAuditEntry.Action.CREATED,
             acting_user,
+            ip_address=ip_address,
             template=request.template.key,
             domain=request.domain,
             schema_source=schema_source,
@@ -176,12 +181,12 @@ def invite_brand_admin(request: TenantRequest):
 
     An unusable password means no hashing here (hashing is deliberately slow).
     """
-    user = get_user_model()(
-        username=request.admin_email,
-        email=request.admin_email,
-        is_staff=True,
-        is_superuser=True,
-    )
+    return _new_brand_admin(request.admin_email)
+
+
+def _new_brand_admin(email: str):
+    """A brand admin in the current schema with no password yet (see invite_brand_admin)."""
+    user = get_user_model()(username=email, email=email, is_staff=True, is_superuser=True)
     user.set_unusable_password()
     user.save()
     return user
@@ -412,7 +417,7 @@ def free_schema_name_for(domain: str) -> str:
 # --- lifecycle ---------------------------------------------------------------------------------
 
 
-def suspend_tenant(tenant: Tenant, *, acting_user=None) -> Tenant:
+def suspend_tenant(tenant: Tenant, *, acting_user=None, ip_address: str | None = None) -> Tenant:
     """The portal answers 503 naming the brand; data, admin and domains stay."""
     return _set_status(
         tenant,
@@ -420,20 +425,22 @@ def suspend_tenant(tenant: Tenant, *, acting_user=None) -> Tenant:
         allowed_from={Tenant.Status.ACTIVE},
         action=TenantAuditEntry.Action.SUSPENDED,
         acting_user=acting_user,
+        ip_address=ip_address,
     )
 
 
-def resume_tenant(tenant: Tenant, *, acting_user=None) -> Tenant:
+def resume_tenant(tenant: Tenant, *, acting_user=None, ip_address: str | None = None) -> Tenant:
     return _set_status(
         tenant,
         Tenant.Status.ACTIVE,
         allowed_from={Tenant.Status.SUSPENDED},
         action=TenantAuditEntry.Action.RESUMED,
         acting_user=acting_user,
+        ip_address=ip_address,
     )
 
 
-def archive_tenant(tenant: Tenant, *, acting_user=None) -> Tenant:
+def archive_tenant(tenant: Tenant, *, acting_user=None, ip_address: str | None = None) -> Tenant:
     """The portal is gone from the web (404); its schema and data are kept."""
     return _set_status(
         tenant,
@@ -441,6 +448,7 @@ def archive_tenant(tenant: Tenant, *, acting_user=None) -> Tenant:
         allowed_from={Tenant.Status.ACTIVE, Tenant.Status.SUSPENDED},
         action=TenantAuditEntry.Action.ARCHIVED,
         acting_user=acting_user,
+        ip_address=ip_address,
     )
 
 
@@ -456,19 +464,25 @@ def status_word(status: str) -> str:
     return str(STATUS_WORDS.get(status, status))
 
 
-def record_audit(tenant: Tenant, action: str, acting_user, **detail) -> TenantAuditEntry:
-    """One line of the tenant's history (in the caller's transaction)."""
+def record_audit(
+    tenant: Tenant, action: str, acting_user, *, ip_address: str | None = None, **detail
+) -> TenantAuditEntry:
+    """One line of the tenant's history (in the caller's transaction): who (None from the command
+    line), from which address (None outside a request), and what (`detail`)."""
     return TenantAuditEntry.objects.create(
         tenant=tenant,
         action=action,
         acting_user=acting_user if getattr(acting_user, "pk", None) else None,
         acting_username=acting_user.get_username() if getattr(acting_user, "pk", None) else "",
+        ip_address=ip_address or None,
         detail=detail,
     )
 
 
 @transaction.atomic
-def _set_status(tenant: Tenant, status: str, *, allowed_from: set, action: str, acting_user) -> Tenant:
+def _set_status(
+    tenant: Tenant, status: str, *, allowed_from: set, action: str, acting_user, ip_address: str | None
+) -> Tenant:
     locked = Tenant.objects.select_for_update().get(pk=tenant.pk)
     if locked.status not in allowed_from:
         raise ProvisioningError(
@@ -478,7 +492,7 @@ def _set_status(tenant: Tenant, status: str, *, allowed_from: set, action: str, 
         )
     locked.status = status
     locked.save(update_fields=["status", "updated_at"])
-    record_audit(locked, action, acting_user)
+    record_audit(locked, action, acting_user, ip_address=ip_address)
     domains = list(locked.domains.values_list("domain", flat=True))
     transaction.on_commit(lambda: hosts.forget(*domains))
     logger.info("Tenant %s is now %s (by %s)", locked.schema_name, status, acting_user)
@@ -526,7 +540,7 @@ def manual_domain_verification_allowed() -> bool:
     return bool(settings.DEBUG or settings.ALLOW_MANUAL_DOMAIN_VERIFICATION)
 
 
-def add_domain(tenant: Tenant, domain: str, *, acting_user=None) -> Domain:
+def add_domain(tenant: Tenant, domain: str, *, acting_user=None, ip_address: str | None = None) -> Domain:
     """Another host name for the tenant: unverified and not primary."""
     domain = clean_domain(domain)
     if hosts.normalise_host(domain) in {hosts.normalise_host(host) for host in settings.PUBLIC_HOSTS}:
@@ -553,14 +567,20 @@ def add_domain(tenant: Tenant, domain: str, *, acting_user=None) -> Domain:
                 row = Domain.objects.create(domain=domain, tenant=locked, is_primary=False, verified_at=None)
         except IntegrityError:  # added by another tenant since the check above
             raise _domain_taken(domain) from None
-        record_audit(locked, TenantAuditEntry.Action.DOMAIN_ADDED, acting_user, domain=domain)
+        record_audit(
+            locked, TenantAuditEntry.Action.DOMAIN_ADDED, acting_user, ip_address=ip_address, domain=domain
+        )
         transaction.on_commit(lambda: hosts.forget(domain))
     logger.info("Domain %s added to %s (unverified) by %s", domain, locked.schema_name, acting_user)
     return row
 
 
 def check_domain(
-    domain: Domain, *, acting_user=None, fetch: Callable[[str], str] = fetch_verification_file
+    domain: Domain,
+    *,
+    acting_user=None,
+    ip_address: str | None = None,
+    fetch: Callable[[str], str] = fetch_verification_file,
 ) -> Domain:
     """Verify `domain` if its token is served at its verification URL; ProvisioningError if not.
     The fetch happens before any transaction opens."""
@@ -573,21 +593,21 @@ def check_domain(
             )
             % {"url": domain_verification_url(domain.domain)},
         )
-    return _set_verified(domain, method="http token", acting_user=acting_user)
+    return _set_verified(domain, method="http token", acting_user=acting_user, ip_address=ip_address)
 
 
-def mark_domain_verified(domain: Domain, *, acting_user=None) -> Domain:
+def mark_domain_verified(domain: Domain, *, acting_user=None, ip_address: str | None = None) -> Domain:
     """Verify `domain` without a check: only where settings.DEBUG or ALLOW_MANUAL_DOMAIN_VERIFICATION."""
     if not manual_domain_verification_allowed():
         raise ProvisioningError(
             "domain",
             gettext("Domains can only be verified by hand in development; use “Check now”."),
         )
-    return _set_verified(domain, method="by hand", acting_user=acting_user)
+    return _set_verified(domain, method="by hand", acting_user=acting_user, ip_address=ip_address)
 
 
 @transaction.atomic
-def make_domain_primary(domain: Domain, *, acting_user=None) -> Domain:
+def make_domain_primary(domain: Domain, *, acting_user=None, ip_address: str | None = None) -> Domain:
     """`domain` serves the portal; the old primary stays and redirects to it."""
     locked = _lock_for_domain_change(domain.tenant)
     row = Domain.objects.filter(pk=domain.pk, tenant=locked).first()
@@ -610,6 +630,7 @@ def make_domain_primary(domain: Domain, *, acting_user=None) -> Domain:
         locked,
         TenantAuditEntry.Action.DOMAIN_MADE_PRIMARY,
         acting_user,
+        ip_address=ip_address,
         domain=row.domain,
         previous=previous[0] if previous else "",
     )
@@ -619,7 +640,7 @@ def make_domain_primary(domain: Domain, *, acting_user=None) -> Domain:
 
 
 @transaction.atomic
-def remove_domain(domain: Domain, *, acting_user=None) -> None:
+def remove_domain(domain: Domain, *, acting_user=None, ip_address: str | None = None) -> None:
     """Remove a domain that is not the primary: it stops serving and redirecting."""
     locked = _lock_for_domain_change(domain.tenant)
     row = Domain.objects.filter(pk=domain.pk, tenant=locked).first()
@@ -632,13 +653,15 @@ def remove_domain(domain: Domain, *, acting_user=None) -> None:
             % {"domain": row.domain},
         )
     row.delete()
-    record_audit(locked, TenantAuditEntry.Action.DOMAIN_REMOVED, acting_user, domain=row.domain)
+    record_audit(
+        locked, TenantAuditEntry.Action.DOMAIN_REMOVED, acting_user, ip_address=ip_address, domain=row.domain
+    )
     transaction.on_commit(lambda: hosts.forget(row.domain))
     logger.info("Domain %s removed from %s (by %s)", row.domain, locked.schema_name, acting_user)
 
 
 @transaction.atomic
-def _set_verified(domain: Domain, *, method: str, acting_user) -> Domain:
+def _set_verified(domain: Domain, *, method: str, acting_user, ip_address: str | None = None) -> Domain:
     locked = _lock_for_domain_change(domain.tenant)
     row = Domain.objects.filter(pk=domain.pk, tenant=locked).first()
     if row is None:
@@ -648,7 +671,12 @@ def _set_verified(domain: Domain, *, method: str, acting_user) -> Domain:
     row.verified_at = timezone.now()
     row.save(update_fields=["verified_at"])
     record_audit(
-        locked, TenantAuditEntry.Action.DOMAIN_VERIFIED, acting_user, domain=row.domain, method=method
+        locked,
+        TenantAuditEntry.Action.DOMAIN_VERIFIED,
+        acting_user,
+        ip_address=ip_address,
+        domain=row.domain,
+        method=method,
     )
     transaction.on_commit(lambda: hosts.forget(row.domain))
     logger.info("Domain %s of %s verified (%s, by %s)", row.domain, locked.schema_name, method, acting_user)
@@ -675,3 +703,159 @@ def _domain_taken(domain: str) -> ProvisioningError:
 def _forget_all_domains_after_commit(tenant: Tenant) -> None:
     domains = list(tenant.domains.values_list("domain", flat=True))
     transaction.on_commit(lambda: hosts.forget(*domains))
+
+
+# --- brand admins and their invitations --------------------------------------------------------
+#
+# A brand admin is a user with staff or superuser access in the tenant's own schema. Until they
+# choose a password from their invitation link, their password is unusable: a pending invitation.
+# The link's token (core.signing) is an HMAC over the user's password hash and last log-in, and
+# every `set_unusable_password()` stores a new random hash: so re-inviting voids every link made
+# before, and revoking (which also deactivates the user) voids the last one.
+
+
+@dataclass(frozen=True)
+class BrandAdmin:
+    pk: int
+    email: str
+    invited_at: object  # the user's date_joined
+    has_password: bool
+    is_active: bool
+
+    @property
+    def state(self) -> str:
+        """ "active" (has chosen a password), "pending" (invited, no password yet) or "revoked"."""
+        if not self.is_active:
+            return "revoked"
+        return "active" if self.has_password else "pending"
+
+
+def brand_admins(tenant: Tenant) -> list[BrandAdmin]:
+    """The tenant's brand admins (read from its schema), oldest first."""
+    with schema_context(tenant.schema_name):
+        users = (
+            get_user_model()
+            .objects.filter(Q(is_staff=True) | Q(is_superuser=True))
+            .order_by("date_joined", "pk")
+        )
+        return [
+            BrandAdmin(
+                user.pk,
+                user.email or user.get_username(),
+                user.date_joined,
+                user.has_usable_password(),
+                user.is_active,
+            )
+            for user in users
+        ]
+
+
+def invite_another_brand_admin(
+    tenant: Tenant, email: str, *, acting_user=None, ip_address: str | None = None
+) -> str:
+    """Another brand admin for the tenant, invited by e-mail (after commit); returns the link.
+    Refused for an invalid address or one that is already a user of the portal."""
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ProvisioningError(
+            "email", gettext("%(email)s is not a valid email address.") % {"email": repr(email)}
+        ) from None
+    with transaction.atomic():
+        locked, domain = _lock_for_admin_change(tenant)
+        with schema_context(locked.schema_name):
+            users = get_user_model().objects
+            if users.filter(Q(username__iexact=email) | Q(email__iexact=email)).exists():
+                raise ProvisioningError(
+                    "email",
+                    gettext("%(email)s is already a user of this portal.") % {"email": email},
+                )
+            user = _new_brand_admin(email)
+            invite_url = set_password_url(user, domain)
+        record_audit(
+            locked, TenantAuditEntry.Action.ADMIN_INVITED, acting_user, ip_address=ip_address, email=email
+        )
+        transaction.on_commit(lambda: send_invitation(locked, email, invite_url))
+    logger.info("Brand admin %s invited to %s by %s", email, locked.schema_name, acting_user)
+    return invite_url
+
+
+def resend_invitation(
+    tenant: Tenant, user_pk: int, *, acting_user=None, ip_address: str | None = None
+) -> str:
+    """A fresh set-password link for a brand admin who has not chosen a password (a revoked one is
+    invited again); the links sent before stop working. Returns the new link."""
+    with transaction.atomic():
+        locked, domain = _lock_for_admin_change(tenant)
+        with schema_context(locked.schema_name):
+            user = _invited_admin(user_pk)
+            user.set_unusable_password()
+            user.is_active = True
+            user.save(update_fields=["password", "is_active"])
+            invite_url = set_password_url(user, domain)
+            email = user.email
+        record_audit(
+            locked, TenantAuditEntry.Action.INVITATION_RESENT, acting_user, ip_address=ip_address, email=email
+        )
+        transaction.on_commit(lambda: send_invitation(locked, email, invite_url))
+    logger.info("Invitation of %s to %s resent by %s", email, locked.schema_name, acting_user)
+    return invite_url
+
+
+def revoke_invitation(
+    tenant: Tenant, user_pk: int, *, acting_user=None, ip_address: str | None = None
+) -> None:
+    """A pending invitation withdrawn: its link stops working and the user is deactivated."""
+    with transaction.atomic():
+        locked, _domain = _lock_for_admin_change(tenant)
+        with schema_context(locked.schema_name):
+            user = _invited_admin(user_pk)
+            if not user.is_active:
+                raise ProvisioningError(
+                    "invitation",
+                    gettext("%(email)s's invitation is already revoked.") % {"email": user.email},
+                )
+            user.set_unusable_password()
+            user.is_active = False
+            user.save(update_fields=["password", "is_active"])
+            email = user.email
+        record_audit(
+            locked,
+            TenantAuditEntry.Action.INVITATION_REVOKED,
+            acting_user,
+            ip_address=ip_address,
+            email=email,
+        )
+    logger.info("Invitation of %s to %s revoked by %s", email, locked.schema_name, acting_user)
+
+
+def _lock_for_admin_change(tenant: Tenant) -> tuple[Tenant, str]:
+    """The tenant row, locked, and its primary domain (where the links point). Archived tenants'
+    admins stay as they are."""
+    locked = Tenant.objects.select_for_update().get(pk=tenant.pk)
+    if locked.status == Tenant.Status.ARCHIVED:
+        raise ProvisioningError(
+            "invitation", gettext("%(name)s is archived; its admins cannot change.") % {"name": locked.name}
+        )
+    domain = locked.domains.filter(is_primary=True).values_list("domain", flat=True).first()
+    return locked, domain or ""
+
+
+def _invited_admin(user_pk: int):
+    """The brand admin `user_pk` of the current schema, locked, who has not chosen a password."""
+    user = (
+        get_user_model()
+        .objects.select_for_update()
+        .filter(Q(is_staff=True) | Q(is_superuser=True), pk=user_pk)
+        .first()
+    )
+    if user is None:
+        raise ProvisioningError("invitation", gettext("That user is not one of this portal's admins."))
+    if user.has_usable_password():
+        raise ProvisioningError(
+            "invitation",
+            gettext("%(email)s has already chosen a password; they can use “Forgot password?” to change it.")
+            % {"email": user.email},
+        )
+    return user

@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tenants import services
+from tenants.models import TenantAuditEntry
 from tenants.selectors import active_portal_templates, agencies_of
 
 
@@ -88,3 +89,27 @@ def _checked(clean, value):
         return clean(value)
     except services.ProvisioningError as error:
         raise forms.ValidationError(error.message) from None
+
+
+class AddBrandAdminForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Add a brand admin"),
+        max_length=254,
+        help_text=_("They get a link to choose a password, and the same access as the first brand admin."),
+    )
+
+
+class AuditFilterForm(forms.Form):
+    """The audit page's filters (GET). Every choice is limited to what the user may see."""
+
+    tenant = forms.ModelChoiceField(
+        label=_("Portal"), queryset=None, required=False, empty_label=_("All portals")
+    )
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    user = forms.ChoiceField(label=_("By"), required=False)
+
+    def __init__(self, *args, tenants, usernames, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tenant"].queryset = tenants
+        self.fields["action"].choices = [("", _("All actions")), *TenantAuditEntry.Action.choices]
+        self.fields["user"].choices = [("", _("Anyone")), *((name, name) for name in usernames)]

@@ -16,6 +16,9 @@ urlpatterns = [
     path(
         "tenants/<int:pk>/domains/<int:domain_pk>/<slug:action>/", views.domain_action, name="domain_action"
     ),
+    path("tenants/<int:pk>/admins/add/", views.admin_add, name="admin_add"),
+    path("tenants/<int:pk>/admins/<int:user_pk>/<slug:action>/", views.admin_action, name="admin_action"),
+    path("audit/", views.audit_list, name="audit_list"),
 ]
 
 # Usage per tenant (tenants.console.usage): the list, its JSON, one tenant's chart and refresh.

@@ -2,9 +2,12 @@
 
 from functools import wraps
 
+from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
@@ -13,8 +16,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from tenants import hosts, services
-from tenants.console.forms import AddDomainForm, ConsoleLoginForm, NewTenantForm
-from tenants.models import Tenant
+from tenants.console.forms import (
+    AddBrandAdminForm,
+    AddDomainForm,
+    AuditFilterForm,
+    ConsoleLoginForm,
+    NewTenantForm,
+)
+from tenants.models import Tenant, TenantAuditEntry
 from tenants.selectors import agencies_of, tenant_history, tenants_for
 
 
@@ -34,6 +43,17 @@ def agency_staff_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def client_ip(request) -> str | None:
+    """The console user's address for the audit log, read as the portals read it for their
+    lock-outs and rate limits (accounts.lockout.client_ip): REMOTE_ADDR, or with
+    TRUSTED_PROXY_COUNT = n behind n proxies, the address the outermost trusted proxy appended to
+    X-Forwarded-For (what the client itself sends there is not believed)."""
+    try:
+        return get_adapter(request).get_client_ip(request)
+    except PermissionDenied:  # no address at all
+        return None
 
 
 def home(request):
@@ -75,6 +95,7 @@ def tenant_new(request):
                 contact_phone=data["contact_phone"],
                 website=data["website"],
                 acting_user=request.user,
+                ip_address=client_ip(request),
             )
         except services.ProvisioningError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
@@ -102,21 +123,25 @@ def tenant_new(request):
 @agency_staff_required
 def tenant_detail(request, pk):
     tenant = get_object_or_404(tenants_for(request.user), pk=pk)
-    return _tenant_page(request, tenant, AddDomainForm())
+    return _tenant_page(request, tenant)
 
 
-def _tenant_page(request, tenant: Tenant, domain_form: AddDomainForm):
+def _tenant_page(request, tenant: Tenant, domain_form=None, admin_form=None):
     invite_url = request.session.pop("last_invite_url", None)
+    invite_email = request.session.pop("last_invite_email", None)
     return render(
         request,
         "console/tenant_detail.html",
         {
             "tenant": tenant,
             "invite_url": invite_url,
+            "invite_email": invite_email or tenant.admin_email,
+            "admins": services.brand_admins(tenant),
+            "admin_form": admin_form or AddBrandAdminForm(),
             "portal_url": services.tenant_url(_primary(tenant)),
             "history": tenant_history(tenant),
             "domains": _domain_rows(tenant),
-            "domain_form": domain_form,
+            "domain_form": domain_form or AddDomainForm(),
             "manual_verification": services.manual_domain_verification_allowed(),
         },
     )
@@ -136,7 +161,7 @@ def tenant_action(request, pk, action):
     if action not in ACTIONS:
         raise Http404("Unknown action")
     try:
-        tenant = ACTIONS[action](tenant, acting_user=request.user)
+        tenant = ACTIONS[action](tenant, acting_user=request.user, ip_address=client_ip(request))
     except services.ProvisioningError as error:
         messages.error(request, error.message)
     else:
@@ -158,7 +183,9 @@ def domain_add(request, pk):
     form = AddDomainForm(request.POST)
     if form.is_valid():
         try:
-            domain = services.add_domain(tenant, form.cleaned_data["domain"], acting_user=request.user)
+            domain = services.add_domain(
+                tenant, form.cleaned_data["domain"], acting_user=request.user, ip_address=client_ip(request)
+            )
         except services.ProvisioningError as error:
             form.add_error("domain", error.message)
         else:
@@ -168,7 +195,7 @@ def domain_add(request, pk):
                 % {"domain": domain.domain},
             )
             return redirect("console:tenant_detail", pk=tenant.pk)
-    return _tenant_page(request, tenant, form)
+    return _tenant_page(request, tenant, domain_form=form)
 
 
 DOMAIN_ACTIONS = {
@@ -191,12 +218,99 @@ def domain_action(request, pk, domain_pk, action):
         raise Http404("Unknown action")
     service, done = DOMAIN_ACTIONS[action]
     try:
-        service(domain, acting_user=request.user)
+        service(domain, acting_user=request.user, ip_address=client_ip(request))
     except services.ProvisioningError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, done % {"domain": domain.domain})
     return redirect("console:tenant_detail", pk=tenant.pk)
+
+
+# --- brand admins: the same door as the lifecycle actions (agency staff, their agencies' tenants) ---
+
+
+@require_POST
+@agency_staff_required
+def admin_add(request, pk):
+    tenant = get_object_or_404(tenants_for(request.user), pk=pk)
+    form = AddBrandAdminForm(request.POST)
+    if form.is_valid():
+        email = form.cleaned_data["email"]
+        try:
+            invite_url = services.invite_another_brand_admin(
+                tenant, email, acting_user=request.user, ip_address=client_ip(request)
+            )
+        except services.ProvisioningError as error:
+            form.add_error("email", error.message)
+        else:
+            messages.success(request, gettext("%(email)s was invited.") % {"email": email.lower()})
+            _show_invitation(request, invite_url, email.lower())
+            return redirect("console:tenant_detail", pk=tenant.pk)
+    return _tenant_page(request, tenant, admin_form=form)
+
+
+ADMIN_ACTIONS = {
+    "resend": (services.resend_invitation, _("A new invitation was sent; the earlier links no longer work.")),
+    "revoke": (services.revoke_invitation, _("The invitation was revoked; its link no longer works.")),
+}
+
+
+@require_POST
+@agency_staff_required
+def admin_action(request, pk, user_pk, action):
+    tenant = get_object_or_404(tenants_for(request.user), pk=pk)
+    if action not in ADMIN_ACTIONS:
+        raise Http404("Unknown action")
+    service, done = ADMIN_ACTIONS[action]
+    try:
+        invite_url = service(tenant, user_pk, acting_user=request.user, ip_address=client_ip(request))
+    except services.ProvisioningError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
+        if invite_url:
+            email = next((admin.email for admin in services.brand_admins(tenant) if admin.pk == user_pk), "")
+            _show_invitation(request, invite_url, email)
+    return redirect("console:tenant_detail", pk=tenant.pk)
+
+
+def _show_invitation(request, invite_url: str, email: str) -> None:
+    """The tenant page shows the new link once (it is e-mailed too)."""
+    request.session["last_invite_url"] = invite_url
+    request.session["last_invite_email"] = email
+
+
+# --- the audit log ---
+
+AUDIT_PAGE_SIZE = 50
+
+
+@require_GET
+@agency_staff_required
+def audit_list(request):
+    """Every recorded change to the tenants the user may see, newest first, filterable by portal,
+    action and user."""
+    tenants = tenants_for(request.user)
+    entries = TenantAuditEntry.objects.filter(tenant__in=tenants.values("pk")).select_related("tenant")
+    usernames = (
+        entries.exclude(acting_username="")
+        .order_by("acting_username")
+        .values_list("acting_username", flat=True)
+        .distinct()
+    )
+    form = AuditFilterForm(request.GET or None, tenants=tenants, usernames=list(usernames))
+    if form.is_bound:
+        if form.is_valid():
+            if form.cleaned_data["tenant"]:
+                entries = entries.filter(tenant=form.cleaned_data["tenant"])
+            if form.cleaned_data["action"]:
+                entries = entries.filter(action=form.cleaned_data["action"])
+            if form.cleaned_data["user"]:
+                entries = entries.filter(acting_username=form.cleaned_data["user"])
+        else:
+            entries = entries.none()
+    page = Paginator(entries.order_by("-at", "-pk"), AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "console/audit_list.html", {"form": form, "page": page})
 
 
 @require_GET
