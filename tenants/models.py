@@ -10,7 +10,9 @@ class Agency(models.Model):
     """An agency that sets up and runs portals for brands. Its staff log in to the console."""
 
     name = models.CharField(max_length=120, unique=True)
-    staff = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="agencies", blank=True)
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="agencies", blank=True, through="AgencyMembership"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -19,6 +21,34 @@ class Agency(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class AgencyMembership(models.Model):
+    """A console user's place in an agency, with their role there.
+
+    Owners and operators change their agency's tenants (lifecycle, domains, brand admins); read-only
+    members see them and the audit log but every change is refused (tenants.console.views).
+    """
+
+    class Role(models.TextChoices):
+        OWNER = "owner", "Owner"
+        OPERATOR = "operator", "Operator"
+        READ_ONLY = "read_only", "Read-only"
+
+    CHANGING_ROLES = (Role.OWNER, Role.OPERATOR)
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    # Members added before roles existed (and by `agency.staff.add(user)`) are owners.
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.OWNER)
+
+    class Meta:
+        # The table Django made for the plain many-to-many: the rows stay where they were.
+        db_table = "tenants_agency_staff"
+        constraints = [models.UniqueConstraint(fields=["agency", "user"], name="agency_membership_once")]
+
+    def __str__(self):
+        return f"{self.user_id} in {self.agency_id} ({self.role})"
 
 
 class PortalTemplate(models.Model):

@@ -1,4 +1,5 @@
-"""Brand admins' invitations in the agency console: list, resend, revoke, add another."""
+"""Brand admins' invitations in the agency console (list, resend, revoke, add another), and the
+agency staff's roles (owners and operators change tenants, read-only members only look)."""
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -6,7 +7,7 @@ from django.core import mail
 from django.test import Client
 
 from tenants import services
-from tenants.models import Agency, TenantAuditEntry
+from tenants.models import Agency, AgencyMembership, Tenant, TenantAuditEntry
 
 HOST = {"HTTP_HOST": "localhost"}
 OFFICE = "10.9.8.7"
@@ -231,3 +232,75 @@ def test_another_agencys_staff_and_anonymous_visitors_change_nothing(client, acm
     with in_tenant(acme.tenant):
         assert get_user_model().objects.count() == 1
     assert invitation_entries(acme.tenant) == []
+
+
+# --- agency staff roles ---
+
+
+def member(agency, username: str, role: str):
+    user = get_user_model().objects.create_user(username, f"{username}@example.com", "member-pass-9")
+    AgencyMembership.objects.create(agency=agency, user=user, role=role)
+    return user
+
+
+def test_members_added_without_a_role_are_owners(agent, agency):
+    assert AgencyMembership.objects.get(agency=agency, user=agent).role == "owner"
+
+
+def test_a_read_only_member_sees_the_portal_and_its_log_but_changes_nothing(
+    client, agency, acme, in_tenant, settings
+):
+    settings.ALLOW_MANUAL_DOMAIN_VERIFICATION = True
+    client.force_login(member(agency, "viewer", AgencyMembership.Role.READ_ONLY))
+    admin = first_admin(in_tenant, acme.tenant)
+    extra = services.add_domain(acme.tenant, "shop.acme.example")
+    entries_before = TenantAuditEntry.objects.count()
+
+    page = client.get(f"/console/tenants/{acme.tenant.pk}/", **HOST)
+    assert page.status_code == 200
+    assert page.context["can_change"] is False
+    html = page.content.decode()
+    for button in ("Suspend", "Archive", "Resend invitation", "Revoke", "Invite brand admin", "Add domain"):
+        assert f">{button}</button>" not in html
+    assert client.get("/console/audit/", **HOST).status_code == 200
+    assert client.get("/console/tenants/new/", **HOST).status_code == 403
+
+    base = f"/console/tenants/{acme.tenant.pk}"
+    doors = [
+        (f"{base}/suspend/", {}),
+        (f"{base}/archive/", {}),
+        (f"{base}/domains/add/", {"domain": "more.acme.example"}),
+        (f"{base}/domains/{extra.pk}/verify-by-hand/", {}),
+        (f"{base}/domains/{extra.pk}/remove/", {}),
+        (f"{base}/admins/add/", {"email": "ops@acme.example"}),
+        (f"{base}/admins/{admin.pk}/resend/", {}),
+        (f"{base}/admins/{admin.pk}/revoke/", {}),
+        ("/console/tenants/new/", {"name": "Other", "domain": "other.localhost", "agency": agency.pk}),
+    ]
+    for url, data in doors:
+        assert post(client, url, data).status_code == 403, url
+
+    acme.tenant.refresh_from_db()
+    assert acme.tenant.status == "active"
+    assert list(acme.tenant.domains.values_list("domain", "verified_at")) == [
+        ("acme.localhost", acme.domain.verified_at),
+        ("shop.acme.example", None),
+    ]
+    assert link_works(acme.invite_url) is True
+    with in_tenant(acme.tenant):
+        assert get_user_model().objects.count() == 1
+    assert Tenant.objects.count() == 1
+    assert TenantAuditEntry.objects.count() == entries_before
+
+
+def test_an_operator_changes_the_agencys_portals(client, agency, acme, in_tenant):
+    client.force_login(member(agency, "operator", AgencyMembership.Role.OPERATOR))
+
+    assert client.get(f"/console/tenants/{acme.tenant.pk}/", **HOST).context["can_change"] is True
+    response = post(client, f"/console/tenants/{acme.tenant.pk}/admins/add/", {"email": "ops@acme.example"})
+    assert response.status_code == 302
+    assert post(client, f"/console/tenants/{acme.tenant.pk}/suspend/").status_code == 302
+
+    acme.tenant.refresh_from_db()
+    assert acme.tenant.status == "suspended"
+    assert [a.email for a in services.brand_admins(acme.tenant)] == ["admin@acme.example", "ops@acme.example"]

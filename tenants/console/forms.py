@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tenants import services
-from tenants.models import TenantAuditEntry
+from tenants.models import Agency, AgencyMembership, TenantAuditEntry
 from tenants.selectors import active_portal_templates, agencies_of
 
 
@@ -60,7 +60,7 @@ class NewTenantForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["template"].choices = [(t.key, t.name) for t in active_portal_templates()]
         self.fields["time_zone"].choices = [(tz, tz) for tz in sorted(zoneinfo.available_timezones())]
-        self.fields["agency"].queryset = agencies_of(user)
+        self.fields["agency"].queryset = agencies_changeable_by(user)
         if self.fields["agency"].queryset.count() == 1:
             self.fields["agency"].initial = self.fields["agency"].queryset.first()
             self.fields["agency"].widget = forms.HiddenInput()
@@ -73,6 +73,16 @@ class NewTenantForm(forms.Form):
 
     def clean_website(self):
         return _checked(services.clean_website, self.cleaned_data["website"])
+
+
+def agencies_changeable_by(user):
+    """The agencies whose tenants `user` may change: where they are an owner or operator (every
+    agency for a platform superuser). Read-only members only look."""
+    if user.is_superuser:
+        return agencies_of(user)
+    return Agency.objects.filter(
+        agencymembership__user=user, agencymembership__role__in=AgencyMembership.CHANGING_ROLES
+    )
 
 
 class AddDomainForm(forms.Form):

@@ -22,6 +22,7 @@ from tenants.console.forms import (
     AuditFilterForm,
     ConsoleLoginForm,
     NewTenantForm,
+    agencies_changeable_by,
 )
 from tenants.models import Tenant, TenantAuditEntry
 from tenants.selectors import agencies_of, tenant_history, tenants_for
@@ -56,6 +57,20 @@ def client_ip(request) -> str | None:
         return None
 
 
+def may_change(user, tenant: Tenant) -> bool:
+    """Whether `user` may change `tenant` (an owner or operator of its agency, or a platform
+    superuser); read-only members see it only."""
+    return agencies_changeable_by(user).filter(pk=tenant.agency_id).exists()
+
+
+def changeable_tenant(request, pk) -> Tenant:
+    """The tenant of a POST that changes it: 404 outside the user's agencies, 403 if read-only."""
+    tenant = get_object_or_404(tenants_for(request.user), pk=pk)
+    if not may_change(request.user, tenant):
+        raise PermissionDenied("Read-only access to this agency's portals")
+    return tenant
+
+
 def home(request):
     return redirect("console:tenant_list")
 
@@ -79,6 +94,8 @@ PLACEHOLDER_FIELDS = [
 
 @agency_staff_required
 def tenant_new(request):
+    if not agencies_changeable_by(request.user).exists():
+        raise PermissionDenied("Read-only access")
     form = NewTenantForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -143,6 +160,7 @@ def _tenant_page(request, tenant: Tenant, domain_form=None, admin_form=None):
             "domains": _domain_rows(tenant),
             "domain_form": domain_form or AddDomainForm(),
             "manual_verification": services.manual_domain_verification_allowed(),
+            "can_change": may_change(request.user, tenant),
         },
     )
 
@@ -157,7 +175,7 @@ ACTIONS = {
 @require_POST
 @agency_staff_required
 def tenant_action(request, pk, action):
-    tenant = get_object_or_404(tenants_for(request.user), pk=pk)
+    tenant = changeable_tenant(request, pk)
     if action not in ACTIONS:
         raise Http404("Unknown action")
     try:
@@ -179,7 +197,7 @@ def tenant_action(request, pk, action):
 @require_POST
 @agency_staff_required
 def domain_add(request, pk):
-    tenant = get_object_or_404(tenants_for(request.user), pk=pk)
+    tenant = changeable_tenant(request, pk)
     form = AddDomainForm(request.POST)
     if form.is_valid():
         try:
@@ -212,7 +230,7 @@ DOMAIN_ACTIONS = {
 @require_POST
 @agency_staff_required
 def domain_action(request, pk, domain_pk, action):
-    tenant = get_object_or_404(tenants_for(request.user), pk=pk)
+    tenant = changeable_tenant(request, pk)
     domain = get_object_or_404(tenant.domains.select_related("tenant"), pk=domain_pk)
     if action not in DOMAIN_ACTIONS:
         raise Http404("Unknown action")
@@ -232,7 +250,7 @@ def domain_action(request, pk, domain_pk, action):
 @require_POST
 @agency_staff_required
 def admin_add(request, pk):
-    tenant = get_object_or_404(tenants_for(request.user), pk=pk)
+    tenant = changeable_tenant(request, pk)
     form = AddBrandAdminForm(request.POST)
     if form.is_valid():
         email = form.cleaned_data["email"]
@@ -258,7 +276,7 @@ ADMIN_ACTIONS = {
 @require_POST
 @agency_staff_required
 def admin_action(request, pk, user_pk, action):
-    tenant = get_object_or_404(tenants_for(request.user), pk=pk)
+    tenant = changeable_tenant(request, pk)
     if action not in ADMIN_ACTIONS:
         raise Http404("Unknown action")
     service, done = ADMIN_ACTIONS[action]
