@@ -263,6 +263,8 @@ def test_a_read_only_member_sees_the_portal_and_its_log_but_changes_nothing(
     for button in ("Suspend", "Archive", "Resend invitation", "Revoke", "Invite brand admin", "Add domain"):
         assert f">{button}</button>" not in html
     assert client.get("/console/audit/", **HOST).status_code == 200
+    usage_page = client.get(f"/console/usage/{acme.tenant.pk}/", **HOST).content.decode()
+    assert ">Refresh now</button>" not in usage_page
     assert client.get("/console/tenants/new/", **HOST).status_code == 403
 
     base = f"/console/tenants/{acme.tenant.pk}"
@@ -276,6 +278,7 @@ def test_a_read_only_member_sees_the_portal_and_its_log_but_changes_nothing(
         (f"{base}/admins/{admin.pk}/resend/", {}),
         (f"{base}/admins/{admin.pk}/revoke/", {}),
         ("/console/tenants/new/", {"name": "Other", "domain": "other.localhost", "agency": agency.pk}),
+        (f"/console/usage/{acme.tenant.pk}/refresh/", {}),
     ]
     for url, data in doors:
         assert post(client, url, data).status_code == 403, url

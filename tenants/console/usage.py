@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from tenants import usage
-from tenants.console.views import agency_staff_required
+from tenants.console.views import agency_staff_required, changeable_tenant, may_change
 from tenants.selectors import tenants_for
 
 CHART_WIDTH = 480
@@ -56,6 +56,7 @@ def usage_detail(request, pk):
         "console/usage_detail.html",
         {
             "tenant": tenant,
+            "can_change": may_change(request.user, tenant),
             "latest": history[-1] if history else None,
             "charts": [chart for chart in charts if chart is not None],
             "chart_width": CHART_WIDTH,
@@ -67,7 +68,7 @@ def usage_detail(request, pk):
 @require_POST
 @agency_staff_required
 def usage_refresh(request, pk):
-    tenant = get_object_or_404(tenants_for(request.user), pk=pk)
+    tenant = changeable_tenant(request, pk)  # read-only members see the figures, do not recount them
     usage.record_usage(tenant)
     messages.success(request, gettext("%(name)s's usage was counted again.") % {"name": tenant.name})
     return redirect("console:usage_detail", pk=tenant.pk)
