@@ -8,6 +8,8 @@ which makes spreadsheets show it as text. Numbers are written as numbers (a nega
 a number).
 """
 
+from django.utils.functional import cached_property
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -31,3 +33,16 @@ class SafeCSVExportMixin:
     def preprocess_field_value(self, field, value, export_format):
         value = super().preprocess_field_value(field, value, export_format)
         return safe_cell(value) if export_format == "csv" else value
+
+
+class CsvOnlyExportMixin:
+    """For an index view with Wagtail's export: only CSV (the stock mixin offers XLSX too), and the
+    buttons only for those the view's `may_export` allows (the view itself refuses the download)."""
+
+    @cached_property
+    def show_export_buttons(self):
+        return self.may_export
+
+    @cached_property
+    def header_more_buttons(self):
+        return [button for button in super().header_more_buttons if "export=xlsx" not in (button.url or "")]

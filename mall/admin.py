@@ -56,7 +56,7 @@ from core.admin import (
     RefreshesPortalCache,
     model_permissions,
 )
-from core.csv import SafeCSVExportMixin
+from core.csv import CsvOnlyExportMixin, SafeCSVExportMixin
 from core.language import tenant_time_zone
 from core.money import format_money
 from mall import payments, services
@@ -335,7 +335,7 @@ def order_email(order: Order) -> str:
     return order.member.user.email
 
 
-class OrderIndexView(SafeCSVExportMixin, generic.IndexView):
+class OrderIndexView(CsvOnlyExportMixin, SafeCSVExportMixin, generic.IndexView):
     """Orders, newest first. The CSV download (`?export=csv`) holds the rows the list's filters and
     search give, every page of them, for staff who may export orders."""
 
@@ -381,15 +381,6 @@ class OrderIndexView(SafeCSVExportMixin, generic.IndexView):
     @cached_property
     def may_export(self) -> bool:
         return self.user_has_permission(EXPORT_ORDER)
-
-    @cached_property
-    def show_export_buttons(self):
-        return self.may_export
-
-    @cached_property
-    def header_more_buttons(self):
-        # CSV only: the stock mixin offers XLSX too.
-        return [button for button in super().header_more_buttons if "export=xlsx" not in (button.url or "")]
 
     def get_base_queryset(self):
         queryset = super().get_base_queryset().select_related("member__user")

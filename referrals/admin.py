@@ -63,7 +63,7 @@ from core.admin import (
     ReadOnlyViewSetMixin,
     model_permissions,
 )
-from core.csv import SafeCSVExportMixin
+from core.csv import CsvOnlyExportMixin, SafeCSVExportMixin
 from core.money import format_money
 from knowledge.analytics import brand_time, brand_zone
 from referrals import selectors, services
@@ -181,7 +181,7 @@ def page_of(request, rows, param: str):
     return page
 
 
-class CommissionCSVMixin(SafeCSVExportMixin):
+class CommissionCSVMixin(CsvOnlyExportMixin, SafeCSVExportMixin):
     """A listing's CSV download (`?export=csv`: its filters and search applied, every page) for staff
     who may open the listing and hold `referrals.export_commission`. CSV only (the stock mixin offers
     XLSX too); amounts are numbers in currency units, times are the brand's."""
@@ -196,14 +196,6 @@ class CommissionCSVMixin(SafeCSVExportMixin):
     @cached_property
     def may_export(self) -> bool:
         return promoter_policy.user_has_permission(self.request.user, EXPORT)
-
-    @cached_property
-    def show_export_buttons(self):
-        return self.may_export
-
-    @cached_property
-    def header_more_buttons(self):
-        return [button for button in super().header_more_buttons if "export=xlsx" not in (button.url or "")]
 
 
 # --- Promoters ------------------------------------------------------------------------------------

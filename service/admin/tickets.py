@@ -69,7 +69,7 @@ from core.admin import (
     RefreshesPortalCache,
     model_permissions,
 )
-from core.csv import SafeCSVExportMixin
+from core.csv import CsvOnlyExportMixin, SafeCSVExportMixin
 from knowledge.analytics import (
     CHART_HEIGHT,
     CHART_LABELS,
@@ -362,7 +362,7 @@ def csv_time(value) -> str:
     return timezone.localtime(value, brand_zone()).strftime("%Y-%m-%d %H:%M")
 
 
-class TicketIndexView(SafeCSVExportMixin, generic.IndexView):
+class TicketIndexView(CsvOnlyExportMixin, SafeCSVExportMixin, generic.IndexView):
     """The queue, the last updated first. The CSV download (`?export=csv`) holds the requests the
     filters and search give, every page of them, for staff who may view requests."""
 
@@ -438,15 +438,6 @@ class TicketIndexView(SafeCSVExportMixin, generic.IndexView):
     @cached_property
     def may_work(self) -> bool:
         return self.user_has_permission(WORK_TICKET)
-
-    @cached_property
-    def show_export_buttons(self):
-        return self.may_export
-
-    @cached_property
-    def header_more_buttons(self):
-        # CSV only: the stock mixin offers XLSX too.
-        return [button for button in super().header_more_buttons if "export=xlsx" not in (button.url or "")]
 
     @cached_property
     def header_buttons(self):
