@@ -22,7 +22,6 @@ from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -30,6 +29,7 @@ from taggit.models import Tag
 
 from accounts.selectors import masked_name
 from core.money import format_money
+from core.redirects import local_path
 from coupons import rules as coupon_rules
 from coupons.models import normalise_code
 from coupons.selectors import coupons_for
@@ -68,14 +68,6 @@ def _member(request):
     if not hasattr(request, "_shop_member"):
         request._shop_member = selectors.member_of(request.user)
     return request._shop_member
-
-
-def _local_path(value, fallback: str) -> str:
-    """`value` when it is a path on this site, else `fallback` (never another site)."""
-    value = str(value or "")
-    if value.startswith("/") and url_has_allowed_host_and_scheme(value, allowed_hosts=None):
-        return value
-    return fallback
 
 
 # --- Carts: the member's own, or an anonymous visitor's behind a cookie ---------------------------
@@ -263,7 +255,7 @@ def product(request, slug: str):
 @require_POST
 def add_to_cart(request):
     """POST sku, quantity, with_points: into the cart, then back to the product page."""
-    back = _local_path(request.POST.get("next"), reverse("mall:product_list"))
+    back = local_path(request.POST.get("next"), reverse("mall:product_list"))
     with_points = request.POST.get("with_points") in ("1", "on", "true")
     quantity = str(request.POST.get("quantity", "1")).strip()[:12]
     sku_id = str(request.POST.get("sku", "")).strip()[:20]
@@ -836,7 +828,7 @@ def _bargain_of(token: str) -> Bargain:
 def start_bargain(request):
     """POST sku: the member starts (or returns to) their bargain on a SKU, then its page."""
     member = _member(request)
-    back = _local_path(request.POST.get("next"), reverse("mall:product_list"))
+    back = local_path(request.POST.get("next"), reverse("mall:product_list"))
     try:
         found = services.start_bargain(
             member, str(request.POST.get("sku", "")).strip()[:20], acting_user=request.user

@@ -19,7 +19,6 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
@@ -27,6 +26,7 @@ from wagtail.models import Site
 
 from accounts.selectors import masked_name
 from core.money import format_money
+from core.redirects import local_path
 from events.views import in_brand_time
 from members.models import Member
 from members.qr import text_qr_svg as qr_svg
@@ -78,10 +78,7 @@ def share_text_for(request, programme: ReferralSettings) -> str:
 
 def _landing(request) -> str:
     """Where the link leads: a local path from ?next= (never another site), else the home page."""
-    target = str(request.GET.get("next", "") or "")[:500]
-    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts=None):
-        return target
-    return "/"
+    return local_path(str(request.GET.get("next", "") or "")[:500], "/")
 
 
 @require_safe
