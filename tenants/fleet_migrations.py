@@ -19,11 +19,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.core.management.base import OutputWrapper
 from django.db import connection, connections
 from django_tenants.migration_executors.base import run_migrations
 from django_tenants.utils import get_public_schema_name
 
+from core.progress import ProgressBar
 from tenants import schemas
 from tenants.models import Tenant
 
@@ -148,41 +148,17 @@ def _migrate_schema(task: tuple[str, dict]) -> tuple[str, str | None]:
 
 
 class ProgressLine:
-    """`migrating [#####.....] 12/30, 1 failed, 4.2 s` rewritten in place on a terminal; elsewhere
-    (a deploy log) a line at every tenth of the way. Nothing at verbosity 0."""
-
-    WIDTH = 30
+    """The fleet migration's progress (core.progress.ProgressBar): how many schemas were up to date
+    and how many are behind, then a bar over the ones behind."""
 
     def __init__(self, stream, *, verbosity: int = 1, clock: Callable[[], float] = time.monotonic):
-        self.stream = stream
-        self.enabled = verbosity >= 1
-        self.on_terminal = hasattr(stream, "isatty") and stream.isatty()
-        self.clock = clock
-        self.started = clock()
-        self.last_tenth = 0
+        self.bar = ProgressBar(stream, "migrating", "migrated", total=0, verbosity=verbosity, clock=clock)
 
     def __call__(self, result: FleetMigration, behind: int) -> None:
-        if not self.enabled:
-            return
-        done = result.behind
-        if done == 0:
-            self._write(f"{result.up_to_date} tenant schemas up to date, {behind} to migrate.\n")
-            if not (behind and self.on_terminal):
-                return
-        failed = f", {len(result.failures)} failed" if result.failures else ""
-        if self.on_terminal:
-            filled = self.WIDTH * done // behind
-            bar = "#" * filled + "." * (self.WIDTH - filled)
-            elapsed = self.clock() - self.started
-            end = "\n" if done == behind else ""
-            self._write(f"\rmigrating [{bar}] {done}/{behind}{failed}, {elapsed:.1f} s{end}")
-        elif 10 * done // behind > self.last_tenth:
-            self.last_tenth = 10 * done // behind
-            self._write(f"migrated {done}/{behind}{failed}\n")
-
-    def _write(self, text: str) -> None:
-        if isinstance(self.stream, OutputWrapper):
-            self.stream.write(text, ending="")
+        bar = self.bar
+        bar.total, bar.done, bar.failed = behind, result.behind, len(result.failures)
+        if bar.done == 0:
+            bar.write(f"{result.up_to_date} tenant schemas up to date, {behind} to migrate.\n")
+            bar.start()
         else:
-            self.stream.write(text)
-        self.stream.flush()
+            bar.show()

@@ -41,6 +41,8 @@ class AgencyMembership(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     # Members added before roles existed (and by `agency.staff.add(user)`) are owners.
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.OWNER)
+    # The agency's tenants this member may see and touch; none chosen means all of them.
+    tenants = models.ManyToManyField("Tenant", blank=True, related_name="+")
 
     class Meta:
         # The table Django made for the plain many-to-many: the rows stay where they were.
@@ -160,8 +162,21 @@ class TenantAuditEntry(models.Model):
         ADMIN_INVITED = "admin_invited", "Brand admin invited"
         INVITATION_RESENT = "invitation_resent", "Invitation resent"
         INVITATION_REVOKED = "invitation_revoked", "Invitation revoked"
+        RESTORED = "restored", "Restored"
+        PURGED = "purged", "Purged"
+        EXPORTED = "exported", "Exported"
+        IMPORTED = "imported", "Imported"
+        STAFF_ADDED = "staff_added", "Agency staff added"
+        STAFF_CHANGED = "staff_changed", "Agency staff role changed"
+        STAFF_REMOVED = "staff_removed", "Agency staff removed"
 
-    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="audit_entries")
+    # Empty for agency-wide actions (its staff) and once the tenant is purged: the entry stays,
+    # with the tenant's name and agency kept beside it.
+    tenant = models.ForeignKey(
+        Tenant, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_entries"
+    )
+    tenant_name = models.CharField(max_length=120, blank=True)
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     action = models.CharField(max_length=20, choices=Action.choices)
     acting_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -176,10 +191,13 @@ class TenantAuditEntry(models.Model):
 
     class Meta:
         ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["tenant", "-at"], name="tenant_audit_tenant_at")]
+        indexes = [
+            models.Index(fields=["tenant", "-at"], name="tenant_audit_tenant_at"),
+            models.Index(fields=["agency", "-at"], name="tenant_audit_agency_at"),
+        ]
 
     def __str__(self):
-        return f"{self.tenant_id} {self.action} by {self.acting_username or 'system'}"
+        return f"{self.tenant_name or self.tenant_id} {self.action} by {self.acting_username or 'system'}"
 
 
 class SpareSchema(models.Model):
@@ -228,6 +246,9 @@ class TenantUsage(models.Model):
     orders = models.PositiveIntegerField(null=True)
     bookings = models.PositiveIntegerField(null=True)
     active_customers_30d = models.PositiveIntegerField()
+    # Requests the portal answered over the 30 days up to `day` (TenantRequestCount); null before
+    # counting began.
+    requests_30d = models.PositiveBigIntegerField(null=True)
     media_bytes = models.BigIntegerField(null=True)  # null: media in a bucket, not counted
     database_bytes = models.BigIntegerField()
     computed_at = models.DateTimeField(default=timezone.now)
@@ -238,3 +259,18 @@ class TenantUsage(models.Model):
 
     def __str__(self):
         return f"{self.tenant_id} usage on {self.day}"
+
+
+class TenantRequestCount(models.Model):
+    """Requests one tenant's portal answered on one day. Each web process counts in memory and adds
+    its counts here about once a minute (tenants.usage.RequestCounter): no write per request."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="request_counts")
+    day = models.DateField()
+    count = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tenant", "day"], name="tenant_requests_one_per_day")]
+
+    def __str__(self):
+        return f"{self.tenant_id} answered {self.count} requests on {self.day}"

@@ -471,6 +471,8 @@ def record_audit(
     line), from which address (None outside a request), and what (`detail`)."""
     return TenantAuditEntry.objects.create(
         tenant=tenant,
+        tenant_name=tenant.name,
+        agency_id=tenant.agency_id,
         action=action,
         acting_user=acting_user if getattr(acting_user, "pk", None) else None,
         acting_username=acting_user.get_username() if getattr(acting_user, "pk", None) else "",
