@@ -15,6 +15,7 @@ from django.shortcuts import render
 from tenants.hosts import current_status, lookup, normalise_host
 from tenants.models import Tenant
 from tenants.services import VERIFICATION_PATH, domain_verification_token
+from tenants.usage import request_counter
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
 # Only these go to the primary domain: a redirected POST would lose its body, and API clients set
@@ -51,7 +52,8 @@ class TenantByHostMiddleware:
 
     Unknown host -> the project's 404 page; archived tenant -> 404; suspended tenant -> 503 naming
     the brand; a domain not verified yet -> 404 (except its ownership token); GET or HEAD on a
-    domain that is not the tenant's primary -> 301 to the primary. Replaces django-tenants'
+    domain that is not the tenant's primary -> 301 to the primary. Counts each request an active
+    tenant serves (tenants.usage.RequestCounter). Replaces django-tenants'
     TenantMainMiddleware to add the cached lookup, statuses and domains.
 
     The status comes from the host cache (tenants.hosts), which may be a few seconds old in a
@@ -89,6 +91,9 @@ class TenantByHostMiddleware:
 
         tenant.domain_url = host
         request.tenant = tenant
+        # Counted in memory, no query. Once an interval, this request adds the process's counts to
+        # the database first, while the connection is still in the public schema.
+        request_counter.count(tenant.pk)
         connection.set_tenant(tenant)
         return self.get_response(request)
 

@@ -109,6 +109,7 @@ def test_the_figures_of_a_provisioned_tenant(make_tenant, in_tenant, media_folde
         "orders": 2,
         "bookings": 0,
         "active_customers_30d": 3,  # the two recent members and the customer of 29 days 23 hours
+        "requests_30d": 0,  # nobody visited the portal (tests/test_request_counts.py counts them)
         "media_bytes": pictures + 1300,
         "database_bytes": schema_bytes(tenant.schema_name),
     }
@@ -228,6 +229,7 @@ def test_the_json_rows(staff_client, make_tenant, in_tenant):
                 "orders": 0,
                 "bookings": 0,
                 "active_customers_30d": 1,
+                "requests_30d": 0,
                 "media_bytes": row.media_bytes,
                 "database_bytes": row.database_bytes,
             },
@@ -299,6 +301,7 @@ def test_refresh_now_and_the_chart_over_the_days(staff_client, make_tenant, in_t
         "Orders",
         "Bookings",
         "Active customers (30 days)",
+        "Requests (30 days)",
         "Media",
         "Database",
     ]

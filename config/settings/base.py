@@ -95,6 +95,9 @@ ALLOW_MANUAL_DOMAIN_VERIFICATION = env_bool("ALLOW_MANUAL_DOMAIN_VERIFICATION", 
 TENANT_HOST_LOCAL_CACHE_SECONDS = env_int("TENANT_HOST_LOCAL_CACHE_SECONDS", 5)
 # An unknown host, briefly: a host scan cannot flood the database, and a new domain works at once.
 TENANT_UNKNOWN_HOST_CACHE_SECONDS = env_int("TENANT_UNKNOWN_HOST_CACHE_SECONDS", 5)
+# Each web process adds its in-memory request counts to the database at most this often (seconds):
+# no write per request, and a killed process loses at most this long's counts (tenants.usage).
+REQUEST_COUNT_FLUSH_SECONDS = env_int("REQUEST_COUNT_FLUSH_SECONDS", 60)
 # A POST to these URLs (log-ins, sign-up, API tokens) re-reads the tenant's status from the database.
 TENANT_STATUS_CHECKED_URL_NAMES = [
     "login",

@@ -15,3 +15,7 @@ TENANT_APPS = [*TENANT_APPS, "tests.toy_domain"]  # noqa: F405
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.toy_domain"]  # noqa: F405
 MEDIA_ROOT = str(BASE_DIR / "test-artifacts" / "media")  # noqa: F405
 MALL_PAYMENT_PROVIDERS = ["sandbox", "in_store"]
+# Requests are counted but added to the database only when a test asks (tests/test_request_counts.py):
+# never in the middle of a test that pins its queries, nor at exit, when the connection names the
+# development database again.
+REQUEST_COUNT_FLUSH_SECONDS = None
