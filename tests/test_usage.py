@@ -1,6 +1,7 @@
 """Usage per tenant (issue 16, item 2): the figures, the console's sortable list, its JSON, the chart."""
 
 import datetime
+import io
 import os
 import shutil
 import zoneinfo
@@ -150,6 +151,22 @@ def test_the_command_counts_every_tenant_but_the_archived(make_tenant):
     assert list(TenantUsage.objects.values_list("tenant__schema_name", "pages")) == [
         (live.schema_name, MEMBER_MALL_PAGES)
     ]
+
+
+def test_the_command_shows_progress_and_a_summary_or_a_line_per_tenant(make_tenant):
+    first, second = make_tenant("usagebar1").tenant, make_tenant("usagebar2").tenant
+
+    out = io.StringIO()
+    call_command("record_usage", stdout=out)
+    detailed = io.StringIO()
+    call_command("record_usage", stdout=detailed, verbosity=2)
+
+    lines = out.getvalue().splitlines()
+    assert lines[:-1] == ["counted 1/2", "counted 2/2"]  # outside a terminal: a line per tenth
+    assert lines[-1].startswith("Usage recorded for 2 tenants in ")
+    lines = detailed.getvalue().splitlines()
+    assert [line.split(":")[0] for line in lines[:-1]] == sorted([first.schema_name, second.schema_name])
+    assert lines[0].split(": ")[1].startswith(f"{MEMBER_MALL_PAGES} pages, 0 active customers, 0 requests")
 
 
 def test_the_daily_schedule_counts_each_tenant_in_its_time_zone(make_tenant, in_tenant):
