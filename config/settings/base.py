@@ -92,6 +92,8 @@ TENANT_HOST_CACHE_SECONDS = env_int("TENANT_HOST_CACHE_SECONDS", 300)
 # A brand's own domain serves once its ownership is checked (tenants.services.check_domain); in
 # development the console may also mark it verified by hand (always allowed when DEBUG is on).
 ALLOW_MANUAL_DOMAIN_VERIFICATION = env_bool("ALLOW_MANUAL_DOMAIN_VERIFICATION", False)
+# DNS servers asked for a domain's TXT record ("1.1.1.1", "10.0.0.2:53"); empty: the machine's own.
+DOMAIN_VERIFICATION_NAMESERVERS = env_list("DOMAIN_VERIFICATION_NAMESERVERS", [])
 TENANT_HOST_LOCAL_CACHE_SECONDS = env_int("TENANT_HOST_LOCAL_CACHE_SECONDS", 5)
 # An unknown host, briefly: a host scan cannot flood the database, and a new domain works at once.
 TENANT_UNKNOWN_HOST_CACHE_SECONDS = env_int("TENANT_UNKNOWN_HOST_CACHE_SECONDS", 5)
