@@ -1,0 +1,415 @@
+"""Moving a tenant (issue 16 part 5): export_tenant writes one archive, import_tenant restores it
+exactly, under the same name or a new one; bad input changes nothing."""
+
+import io
+import json
+import os
+import re
+import shutil
+import tarfile
+
+import pytest
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test import Client
+from django_tenants.utils import schema_context
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+
+from portals.demo import DEMO_LEVELS, DEMO_TENANTS, add_levels, seed_demo_members
+from portals.demo_mall import product_picture, seed_demo_shop
+from tenants import portable, schemas
+from tenants.models import Agency, Domain, Tenant, TenantAuditEntry, TenantRequestCount, TenantUsage
+
+# Labels no other test uses: media folders are shared by every test database (MEDIA_ROOT).
+LABEL = "portable-acme"
+SCHEMA = "portable_acme"
+
+
+def media_folder(schema_name: str) -> str:
+    return os.path.join(settings.MEDIA_ROOT, schema_name)
+
+
+@pytest.fixture(autouse=True)
+def _remove_media_folders():
+    """The media files these tests write are not rolled back with the database."""
+    yield
+    for name in os.listdir(settings.MEDIA_ROOT) if os.path.isdir(settings.MEDIA_ROOT) else []:
+        if name.startswith(("portable_", "moved_")):
+            shutil.rmtree(media_folder(name), ignore_errors=True)
+
+
+@pytest.fixture
+def acme(make_tenant):
+    """A member-mall tenant with real content: levels, customers with points, the demo shop (products,
+    pictures, orders), a document and an image rendition; usage rows and audit history."""
+    tenant = make_tenant(LABEL, name="Acme Portable").tenant
+    with schema_context(tenant.schema_name):
+        add_levels(*DEMO_LEVELS["member-mall"])
+        seed_demo_members(DEMO_TENANTS[0])
+        seed_demo_shop("lumen")
+        get_document_model().objects.create(title="Menu", file=ContentFile(b"%PDF-1.4 menu", name="menu.pdf"))
+        product_picture("Beans", 99).get_rendition("fill-20x20")
+    TenantUsage.objects.create(
+        tenant=tenant,
+        day="2026-11-25",
+        pages=8,
+        members=4,
+        orders=4,
+        bookings=None,
+        active_customers_30d=3,
+        requests_30d=120,
+        media_bytes=1000,
+        database_bytes=5000,
+    )
+    TenantRequestCount.objects.create(tenant=tenant, day="2026-11-25", count=120)
+    return tenant
+
+
+def export(tenant) -> bytes:
+    buffer = io.BytesIO()
+    portable.export_tenant(tenant, buffer)
+    return buffer.getvalue()
+
+
+def remove_tenant(tenant) -> None:
+    """What a purge does: the schema, the registry rows and the media folder go."""
+    connection.set_schema_to_public()
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no table drops with checks pending
+    schemas.drop_schema(tenant.schema_name)
+    Domain.objects.filter(tenant=tenant).delete()
+    Tenant.objects.filter(pk=tenant.pk).delete()
+    shutil.rmtree(media_folder(tenant.schema_name))
+
+
+def registry_fields(tenant) -> dict:
+    tenant = Tenant.objects.get(pk=tenant.pk)
+    return {
+        "schema_name": tenant.schema_name,
+        "name": tenant.name,
+        "status": tenant.status,
+        "admin_email": tenant.admin_email,
+        "default_language": tenant.default_language,
+        "time_zone": tenant.time_zone,
+        "portal_template": tenant.portal_template.key,
+        "created_at": tenant.created_at,
+        "agency": tenant.agency.name,
+        "domains": list(tenant.domains.values_list("domain", "is_primary", "verified_at", "created_at")),
+        "usage": list(tenant.usage.values_list("day", "pages", "members", "requests_30d", "database_bytes")),
+        "request_counts": list(tenant.request_counts.values_list("day", "count")),
+        "audit": list(
+            TenantAuditEntry.objects.filter(tenant=tenant)
+            .exclude(action__in=["exported", "imported"])
+            .order_by("at")
+            .values_list("action", "at", "acting_username", "detail")
+        ),
+    }
+
+
+def portal_home(domain: str):
+    response = Client().get("/", HTTP_HOST=domain)
+    connection.set_schema_to_public()
+    return response
+
+
+def what_exists() -> dict:
+    """Everything a refused import must leave as it was."""
+    connection.set_schema_to_public()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT schema_name FROM information_schema.schemata ORDER BY 1")
+        schema_names = [row[0] for row in cursor.fetchall()]
+    return {
+        "schemas": schema_names,
+        "tenants": list(Tenant.objects.order_by("pk").values_list("pk", "schema_name", "name")),
+        "domains": list(Domain.objects.order_by("pk").values_list("pk", "domain", "tenant_id")),
+        "audit": TenantAuditEntry.objects.count(),
+        "usage": TenantUsage.objects.count(),
+        "media": sorted(os.listdir(settings.MEDIA_ROOT)),
+    }
+
+
+def test_round_trip_under_the_same_name_gives_back_every_row_sequence_and_file(acme):
+    rows_before = portable.snapshot_schema(SCHEMA)
+    media_before = portable.media_checksums(SCHEMA)
+    registry_before = registry_fields(acme)
+    archive = export(acme)
+    assert len(media_before) >= 10  # product pictures, their renditions, the document, Beans
+    assert any(name.startswith("documents/") for name in media_before)
+    assert rows_before["tables"]["mall_order"]
+    assert rows_before["tables"]["members_member"]
+    remove_tenant(acme)
+    assert not schemas.schema_exists(SCHEMA)
+
+    summary = portable.import_tenant(io.BytesIO(archive), agency=acme.agency)
+
+    assert summary.tenant.schema_name == SCHEMA
+    assert summary.archive_schema_name == SCHEMA
+    assert portable.snapshot_differences(rows_before, portable.snapshot_schema(SCHEMA)) == []
+    assert portable.media_checksums(SCHEMA) == media_before
+    registry_after = registry_fields(summary.tenant)
+    assert registry_after == registry_before
+    imported = TenantAuditEntry.objects.get(tenant=summary.tenant, action="imported")
+    assert imported.detail["archive_schema_name"] == SCHEMA
+    # The purged tenant's own history is attached again, not copied.
+    assert TenantAuditEntry.objects.filter(tenant__isnull=True, tenant_name="Acme Portable").count() == 0
+    response = portal_home(f"{LABEL}.localhost")
+    assert response.status_code == 200
+    assert "Acme Portable" in response.content.decode()
+
+
+def test_import_under_a_new_name_and_domain_beside_the_original(acme):
+    archive = export(acme)
+    original_rows = portable.snapshot_schema(SCHEMA)
+    original_media = portable.media_checksums(SCHEMA)
+    original_registry = registry_fields(acme)
+
+    summary = portable.import_tenant(
+        io.BytesIO(archive),
+        agency=acme.agency,
+        schema_name="moved_acme",
+        name="Acme Moved",
+        domain="moved.localhost",
+    )
+
+    moved = summary.tenant
+    assert (moved.schema_name, moved.name, moved.agency_id) == ("moved_acme", "Acme Moved", acme.agency_id)
+    assert list(moved.domains.values_list("domain", "is_primary")) == [("moved.localhost", True)]
+    # Every table equal except the one rewritten column; there, the new domain.
+    assert portable.schema_differences(SCHEMA, "moved_acme") == ["wagtailcore_site"]
+    assert (
+        portable.schema_differences(SCHEMA, "moved_acme", ignore_columns=portable.REWRITTEN_FOR_NEW_DOMAIN)
+        == []
+    )
+    with schema_context("moved_acme"):
+        from wagtail.models import Site
+
+        assert list(Site.objects.values_list("hostname", "is_default_site")) == [("moved.localhost", True)]
+    assert portable.media_checksums("moved_acme") == original_media
+    # The original is untouched.
+    assert portable.snapshot_differences(original_rows, portable.snapshot_schema(SCHEMA)) == []
+    assert portable.media_checksums(SCHEMA) == original_media
+    assert registry_fields(acme) == original_registry
+    moved_page = portal_home("moved.localhost")
+    assert moved_page.status_code == 200
+    assert "Acme Portable" in moved_page.content.decode()  # the home page is the brand's, as exported
+    assert portal_home(f"{LABEL}.localhost").status_code == 200
+
+
+def test_an_export_holds_only_its_own_tenants_rows_and_files(make_tenant):
+    alpha = make_tenant("portable-alpha").tenant
+    bravo = make_tenant("portable-bravo", name="Bravo Brand Only").tenant
+    with schema_context(bravo.schema_name):
+        bravo_image = get_image_model().objects.create(
+            title="Bravo secret picture", file=ContentFile(product_picture_bytes(), name="bravo.png")
+        )
+    with schema_context(alpha.schema_name):
+        get_image_model().objects.create(
+            title="Alpha picture", file=ContentFile(product_picture_bytes(), name="a.png")
+        )
+
+    with tarfile.open(fileobj=io.BytesIO(export(alpha)), mode="r:gz") as archive:
+        contents = b"".join(
+            archive.extractfile(member).read() for member in archive.getmembers() if member.isfile()
+        )
+        names = archive.getnames()
+    assert b"Bravo" not in contents
+    assert b"portable-bravo" not in contents
+    assert bravo_image.file.name.encode() not in contents
+    assert sorted(name.removeprefix("media/") for name in names if name.startswith("media/")) == sorted(
+        portable.media_checksums(alpha.schema_name)
+    )
+
+
+def product_picture_bytes() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "teal").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+# --- the commands -----------------------------------------------------------------------------------
+
+
+def test_export_and_import_commands_print_their_summaries(acme, tmp_path):
+    path = tmp_path / "acme.tar.gz"
+    out = io.StringIO()
+    call_command("export_tenant", SCHEMA, str(path), stdout=out)
+    tables = portable.schema_tables(SCHEMA)
+    with connection.cursor() as cursor:
+        rows = 0
+        for table in tables:
+            cursor.execute(f'SELECT count(*) FROM "{SCHEMA}"."{table}"')
+            rows += cursor.fetchone()[0]
+    media = len(portable.media_checksums(SCHEMA))
+    megabytes = f"{os.path.getsize(path) / 1_000_000:,.1f} MB"
+    assert re.search(
+        rf"^Exported {SCHEMA}: {len(tables):,} tables, {rows:,} rows, {media:,} media files, {megabytes} "
+        rf"to {re.escape(str(path))} in \d+\.\d s\.$",
+        out.getvalue(),
+        re.MULTILINE,
+    ), out.getvalue()
+    assert "exported 1" in out.getvalue()  # the progress bar's lines (not a terminal)
+    assert TenantAuditEntry.objects.get(tenant=acme, action="exported").detail == {
+        "tables": len(tables),
+        "rows": rows,
+        "media_files": media,
+    }
+
+    out = io.StringIO()
+    call_command(
+        "import_tenant", str(path), "--schema-name=moved_cmd", "--domain=moved-cmd.localhost", stdout=out
+    )
+    assert re.search(
+        rf"^Imported {SCHEMA} as moved_cmd \(Acme Portable, on moved-cmd.localhost\): {len(tables):,} tables, "
+        rf"{rows:,} rows, {media:,} media files, [\d.,]+ MB of media from {re.escape(str(path))} in \d+\.\d s\.$",
+        out.getvalue(),
+        re.MULTILINE,
+    ), out.getvalue()
+    assert Tenant.objects.get(schema_name="moved_cmd").agency == acme.agency  # the archive's agency
+    shutil.rmtree(media_folder("moved_cmd"), ignore_errors=True)
+
+
+def test_quiet_commands_print_nothing(acme, tmp_path):
+    path = tmp_path / "acme.tar.gz"
+    out = io.StringIO()
+    call_command("export_tenant", SCHEMA, str(path), verbosity=0, stdout=out)
+    assert out.getvalue() == ""
+    assert path.stat().st_size > 0
+
+
+def test_exporting_an_unknown_schema_or_onto_an_existing_file_is_refused(acme, tmp_path):
+    with pytest.raises(CommandError, match="There is no tenant with the schema 'nope'"):
+        call_command("export_tenant", "nope", str(tmp_path / "x.tar.gz"))
+    assert not (tmp_path / "x.tar.gz").exists()
+    existing = tmp_path / "there.tar.gz"
+    existing.write_bytes(b"keep")
+    with pytest.raises(CommandError, match="already exists"):
+        call_command("export_tenant", SCHEMA, str(existing))
+    assert existing.read_bytes() == b"keep"
+
+
+# --- refusals: nothing changes -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def archive_path(acme, tmp_path):
+    path = tmp_path / "acme.tar.gz"
+    path.write_bytes(export(acme))
+    return path
+
+
+def rewritten(path, tmp_path, change) -> str:
+    """A copy of the archive whose manifest `change(manifest)` edited."""
+    copy = tmp_path / "edited.tar.gz"
+    with tarfile.open(path, "r:gz") as source, tarfile.open(copy, "w:gz") as target:
+        for member in source.getmembers():
+            data = source.extractfile(member).read()
+            if member.name == "manifest.json":
+                manifest = json.loads(data)
+                change(manifest)
+                data = json.dumps(manifest).encode()
+                member.size = len(data)
+            target.addfile(member, io.BytesIO(data))
+    return str(copy)
+
+
+def newer_migration(manifest):
+    manifest["migrations"].append(["mall", "9999_from_the_future"])
+
+
+def older_migration(manifest):
+    manifest["migrations"] = [pair for pair in manifest["migrations"] if pair != ["mall", "0001_initial"]]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ([], r"The schema name 'portable_acme' is already taken"),
+        (["--schema-name=moved_x"], r"The domain portable-acme.localhost is already used by another portal"),
+        (["--schema-name=moved_x", "--domain=portable-acme.localhost"], r"is already used by another portal"),
+        (["--schema-name=public", "--domain=new.localhost"], r"reserved"),
+        (
+            ["--schema-name=moved_x", "--domain=new.localhost", "--agency=Nobody"],
+            r"There is no agency called 'Nobody'",
+        ),
+        (["--schema-name=moved_x", "--domain=http://x"], r"is not a valid domain"),
+    ],
+)
+def test_an_import_that_does_not_fit_is_refused_and_changes_nothing(archive_path, arguments, message):
+    before = what_exists()
+    with pytest.raises(CommandError, match=message):
+        call_command("import_tenant", str(archive_path), *arguments, stdout=io.StringIO())
+    assert what_exists() == before
+
+
+def test_an_archive_whose_agency_is_not_here_needs_one(archive_path):
+    Agency.objects.filter(pk=Tenant.objects.get(schema_name=SCHEMA).agency_id).update(name="Renamed Agency")
+    before = what_exists()
+    with pytest.raises(
+        CommandError, match=r"There is no agency called '.+' \(the archive's\); choose one with --agency"
+    ):
+        call_command("import_tenant", str(archive_path), "--schema-name=moved_x", "--domain=new.localhost")
+    assert what_exists() == before
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            newer_migration,
+            r"The archive is from a newer version \(1 migrations this deployment lacks: mall.9999",
+        ),
+        (
+            older_migration,
+            r"The archive is from an older version \(it lacks 1 migrations: mall.0001_initial\)",
+        ),
+    ],
+)
+def test_an_archive_of_another_migration_state_is_refused(archive_path, tmp_path, change, message):
+    edited = rewritten(archive_path, tmp_path, change)
+    before = what_exists()
+    with pytest.raises(CommandError, match=message):
+        call_command("import_tenant", edited, "--schema-name=moved_x", "--domain=new.localhost")
+    assert what_exists() == before
+
+
+def test_a_damaged_or_missing_archive_is_refused(archive_path, tmp_path):
+    data = archive_path.read_bytes()
+    truncated = tmp_path / "truncated.tar.gz"
+    truncated.write_bytes(data[: len(data) // 2])
+    garbage = tmp_path / "garbage.tar.gz"
+    garbage.write_bytes(b"not an archive at all")
+    altered = rewritten(archive_path, tmp_path, lambda m: m["tables"][0].update(sha256="0" * 64))
+    before = what_exists()
+    for path, message in [
+        (truncated, "The archive cannot be read"),
+        (garbage, "The archive cannot be read"),
+        (altered, r"The archive is damaged: data/.+\.copy is missing or altered"),
+        (tmp_path / "missing.tar.gz", "There is no archive at"),
+    ]:
+        with pytest.raises(CommandError, match=message):
+            call_command("import_tenant", str(path), "--schema-name=moved_x", "--domain=new.localhost")
+        assert what_exists() == before
+
+
+def test_a_failure_half_way_leaves_no_schema_rows_or_files(archive_path, tmp_path):
+    """Rows that break a constraint (only found at the end) roll everything back, media included."""
+
+    def duplicate_a_locale(manifest):
+        # Checksums still match: only the manifest changes, and its table list then names a column the
+        # table lacks, which fails inside the transaction after the schema was cloned.
+        for table in manifest["tables"]:
+            if table["name"] == "wagtailcore_locale":
+                table["columns"] = [*table["columns"], "nonexistent"]
+
+    edited = rewritten(archive_path, tmp_path, duplicate_a_locale)
+    before = what_exists()
+    with pytest.raises(
+        CommandError, match="The archive's tables do not match this deployment's: wagtailcore_locale"
+    ):
+        call_command("import_tenant", edited, "--schema-name=moved_x", "--domain=new.localhost")
+    assert what_exists() == before
