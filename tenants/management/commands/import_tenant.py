@@ -1,6 +1,7 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from core.progress import ProgressBar
 from tenants import portable
@@ -55,6 +56,9 @@ class Command(BaseCommand):
             raise CommandError(f"There is no archive at {path}.") from None
         except (portable.PortableError, OSError) as error:
             raise CommandError(str(error)) from None
+        except DatabaseError as error:
+            # Rolled back, and the media files written were removed (portable.import_tenant).
+            raise CommandError(f"The import failed and nothing was kept: {error}".strip()) from error
         if options["verbosity"] >= 1:
             tenant = summary.tenant
             domain = tenant.domains.filter(is_primary=True).values_list("domain", flat=True).first()
