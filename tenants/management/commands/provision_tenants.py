@@ -4,6 +4,7 @@ import time
 from dataclasses import dataclass, field
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from core.progress import ProgressBar
 from tenants import services
@@ -11,6 +12,11 @@ from tenants.models import Agency
 
 REQUIRED_COLUMNS = ("name", "domain", "template", "admin_email")
 OPTIONAL_COLUMNS = ("schema_name", "language", "time_zone")
+# A clone creates ~900 tables, indexes and sequences, and the database backend that ran it keeps
+# them all in its caches: with one connection for 100 tenants, each provisioning costs the backend
+# 50 % more CPU than the first (issue 16: 0.65 s each for the first 50, 1.27 s at 300). A fresh
+# connection every few tenants keeps the last as fast as the first (bench/fleet.py).
+FRESH_CONNECTION_EVERY = 10
 
 
 @dataclass
@@ -76,7 +82,9 @@ class Command(BaseCommand):
         outcome = Outcome()
         bar = ProgressBar(self.stdout, "provisioning", "provisioned", total=len(rows), verbosity=verbosity)
         bar.start()
-        for row in rows:
+        for number, row in enumerate(rows):
+            if number and number % FRESH_CONNECTION_EVERY == 0:
+                connection.close()
             started = time.perf_counter()
             try:
                 services.provision_tenant(
