@@ -4,18 +4,22 @@ another, resend, revoke). Each one writes its audit row (`record_audit`) in the 
 with the acting console user and, from the console, their IP address."""
 
 import logging
+import posixpath
 import re
+import shutil
 import urllib.request
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
 from django.core.mail import send_mail
 from django.core.validators import URLValidator, validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -23,12 +27,12 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext, pgettext_lazy
-from django_tenants.utils import schema_context
+from django_tenants.utils import get_public_schema_name, schema_context
 
 from core import registry
 from core.signing import tenant_password_reset_token_generator
 from tenants import hosts, schemas, tasks
-from tenants.models import Agency, Domain, PortalTemplate, Tenant, TenantAuditEntry
+from tenants.models import Agency, AgencyMembership, Domain, PortalTemplate, Tenant, TenantAuditEntry
 
 logger = logging.getLogger(__name__)
 
@@ -452,6 +456,110 @@ def archive_tenant(tenant: Tenant, *, acting_user=None, ip_address: str | None =
     )
 
 
+def restore_tenant(tenant: Tenant, *, acting_user=None, ip_address: str | None = None) -> Tenant:
+    """An archived tenant back on the web: its domains serve its portal again, as before archiving."""
+    return _set_status(
+        tenant,
+        Tenant.Status.ACTIVE,
+        allowed_from={Tenant.Status.ARCHIVED},
+        action=TenantAuditEntry.Action.RESTORED,
+        acting_user=acting_user,
+        ip_address=ip_address,
+    )
+
+
+def purge_tenant(
+    tenant: Tenant, *, confirm_schema_name: str, acting_user=None, ip_address: str | None = None
+) -> None:
+    """An archived tenant deleted for good: its schema, its Tenant row with its domains, usage and
+    request counts. Only with its schema name typed as confirmation.
+
+    One transaction (DROP SCHEMA is transactional in PostgreSQL): on any failure nothing is gone.
+    Its audit entries stay, with its name and agency, plus a `purged` one. Staff limited to this
+    tenant alone lose their membership (none chosen would mean all the agency's tenants). After
+    commit its hosts are forgotten, so they answer 404 at once and may be given to a new tenant,
+    and its media are deleted (only then: files cannot be rolled back)."""
+    with transaction.atomic():
+        # The agency first, as the staff services lock it: the memberships below cannot change meanwhile.
+        agency = Agency.objects.select_for_update().get(pk=tenant.agency_id)
+        locked = Tenant.objects.select_for_update().get(pk=tenant.pk)
+        if locked.status != Tenant.Status.ARCHIVED:
+            raise ProvisioningError(
+                "status",
+                gettext("%(name)s is %(current)s; only an archived portal can be purged.")
+                % {"name": locked.name, "current": status_word(locked.status)},
+            )
+        if (confirm_schema_name or "").strip() != locked.schema_name:
+            raise ProvisioningError(
+                "confirm_schema_name",
+                gettext("Type the schema name %(schema)s exactly to confirm.")
+                % {"schema": locked.schema_name},
+            )
+        schema = locked.schema_name
+        domains = list(locked.domains.values_list("domain", flat=True))
+        _remove_staff_limited_to(locked, agency, acting_user=acting_user, ip_address=ip_address)
+        # Entries written before their name and agency were kept beside them (migration 0009).
+        locked.audit_entries.filter(tenant_name="").update(tenant_name=locked.name)
+        locked.audit_entries.filter(agency__isnull=True).update(agency=agency)
+        _audit_row(
+            tenant=None,
+            tenant_name=locked.name,
+            agency_id=agency.pk,
+            action=TenantAuditEntry.Action.PURGED,
+            acting_user=acting_user,
+            ip_address=ip_address,
+            detail={"schema_name": schema, "domains": domains},
+        )
+        # Deferred foreign-key checks still pending in this transaction (rows written in the
+        # schema earlier in it) would block the DROP: run them now, as commit would.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        schemas.drop_schema(schema)
+        # Domains, usage rows and request counts go with it (CASCADE); audit entries keep their
+        # name and agency (SET_NULL). auto_drop_schema is False: the schema is already dropped above.
+        locked.delete()
+        transaction.on_commit(lambda: hosts.forget(*domains))
+        transaction.on_commit(lambda: delete_tenant_media(schema))
+    logger.info("Tenant %s purged (by %s)", schema, acting_user)
+
+
+def delete_tenant_media(schema_name: str) -> None:
+    """Every stored file of the schema: the folder MEDIA_ROOT/<schema> (tenants.storage), or with a
+    bucket the keys under the <schema>/ prefix, through the storage's own bucket."""
+    if not SCHEMA_NAME.match(schema_name or ""):  # never a path outside the schema's own folder
+        raise ValueError(f"Not a schema name: {schema_name!r}")
+    storage = storages["default"]
+    bucket = getattr(storage, "bucket", None)
+    if bucket is not None:  # tenants.storage.TenantS3Storage: keys are <location>/<schema>/...
+        prefix = posixpath.join(getattr(storage, "location", "") or "", schema_name) + "/"
+        bucket.objects.filter(Prefix=prefix.lstrip("/")).delete()
+        return
+    shutil.rmtree(Path(settings.MEDIA_ROOT) / schema_name, ignore_errors=True)
+
+
+def _remove_staff_limited_to(tenant: Tenant, agency: Agency, *, acting_user, ip_address) -> None:
+    """Members whose only chosen tenant is `tenant` are removed before it goes: with no tenant
+    chosen, a membership would reach every tenant of the agency."""
+    limited = (
+        AgencyMembership.objects.select_for_update(of=("self",))
+        .filter(agency=agency, tenants=tenant)
+        .select_related("user")
+    )
+    for membership in limited:
+        if membership.tenants.exclude(pk=tenant.pk).exists():
+            continue
+        membership.delete()
+        record_agency_audit(
+            agency,
+            TenantAuditEntry.Action.STAFF_REMOVED,
+            acting_user,
+            ip_address=ip_address,
+            email=_member_email(membership.user),
+            role=membership.role,
+            tenants=[tenant.schema_name],
+        )
+
+
 # A tenant's status as a word in a sentence ("Acme is suspended."); the lowercase labels in English.
 STATUS_WORDS = {
     Tenant.Status.ACTIVE: pgettext_lazy("tenant status in a sentence", "active"),
@@ -469,10 +577,39 @@ def record_audit(
 ) -> TenantAuditEntry:
     """One line of the tenant's history (in the caller's transaction): who (None from the command
     line), from which address (None outside a request), and what (`detail`)."""
-    return TenantAuditEntry.objects.create(
+    return _audit_row(
         tenant=tenant,
         tenant_name=tenant.name,
         agency_id=tenant.agency_id,
+        action=action,
+        acting_user=acting_user,
+        ip_address=ip_address,
+        detail=detail,
+    )
+
+
+def record_agency_audit(
+    agency: Agency, action: str, acting_user, *, ip_address: str | None = None, **detail
+) -> TenantAuditEntry:
+    """One line of an agency's own history, about no tenant (its staff): listed for its owners."""
+    return _audit_row(
+        tenant=None,
+        tenant_name="",
+        agency_id=agency.pk,
+        action=action,
+        acting_user=acting_user,
+        ip_address=ip_address,
+        detail=detail,
+    )
+
+
+def _audit_row(
+    *, tenant, tenant_name, agency_id, action, acting_user, ip_address, detail
+) -> TenantAuditEntry:
+    return TenantAuditEntry.objects.create(
+        tenant=tenant,
+        tenant_name=tenant_name,
+        agency_id=agency_id,
         action=action,
         acting_user=acting_user if getattr(acting_user, "pk", None) else None,
         acting_username=acting_user.get_username() if getattr(acting_user, "pk", None) else "",
@@ -861,3 +998,200 @@ def _invited_admin(user_pk: int):
             % {"email": user.email},
         )
     return user
+
+
+# --- agency staff --------------------------------------------------------------------------------
+#
+# A console user's place in an agency is an AgencyMembership with a role (owner, operator,
+# read-only) and optionally the tenants they are limited to. Owners manage the staff from the
+# console's staff page. Every change locks the agency row first, so two changes of one agency's
+# staff run one after the other: two owners removing each other at once cannot leave it with none.
+
+
+@dataclass(frozen=True)
+class AddedAgencyMember:
+    membership: AgencyMembership
+    # A one-time link to choose a password, for a user who has none yet ("" for the others).
+    set_password_url: str
+
+
+def add_agency_member(
+    agency: Agency,
+    email: str,
+    *,
+    role: str,
+    tenants=(),
+    acting_user=None,
+    ip_address: str | None = None,
+) -> AddedAgencyMember:
+    """A console user joins the agency with `role`, limited to `tenants` if any are given. An
+    e-mail no console user has gets a new user with no password and a set-password link (e-mailed
+    after commit, and returned so the console shows it once). Refused for an invalid address, a
+    user already in the agency, an unknown role, or tenants of another agency."""
+    email = _valid_staff_email(email)
+    with transaction.atomic():
+        locked = Agency.objects.select_for_update().get(pk=agency.pk)
+        role, chosen = _checked_scope(locked, role, tenants)
+        users = get_user_model().objects
+        user = users.filter(Q(email__iexact=email) | Q(username__iexact=email)).order_by("pk").first()
+        if user is not None and AgencyMembership.objects.filter(agency=locked, user=user).exists():
+            raise ProvisioningError(
+                "email",
+                gettext("%(email)s is already a member of %(agency)s.") % {"email": email, "agency": locked},
+            )
+        if user is None:
+            user = users.create(username=email, email=email)
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        membership = AgencyMembership.objects.create(agency=locked, user=user, role=role)
+        membership.tenants.set(chosen)
+        link = "" if user.has_usable_password() else console_set_password_url(user)
+        record_agency_audit(
+            locked,
+            TenantAuditEntry.Action.STAFF_ADDED,
+            acting_user,
+            ip_address=ip_address,
+            **_staff_detail(user, role, chosen),
+        )
+        if link:
+            transaction.on_commit(lambda: send_console_invitation(locked, email, link))
+    logger.info("%s joined agency %s as %s (by %s)", email, locked.pk, role, acting_user)
+    return AddedAgencyMember(membership, link)
+
+
+def change_agency_member(
+    membership: AgencyMembership,
+    *,
+    role: str,
+    tenants=(),
+    acting_user=None,
+    ip_address: str | None = None,
+) -> AgencyMembership:
+    """A member's new role and tenants (none: all the agency's). Refused when it would leave the
+    agency without an owner. Owners are never limited: they manage the whole agency."""
+    with transaction.atomic():
+        locked = Agency.objects.select_for_update().get(pk=membership.agency_id)
+        row = _locked_membership(locked, membership.pk)
+        role, chosen = _checked_scope(locked, role, tenants)
+        if row.role == role and {t.pk for t in row.tenants.all()} == {t.pk for t in chosen}:
+            return row
+        if row.role == AgencyMembership.Role.OWNER and role != AgencyMembership.Role.OWNER:
+            _refuse_last_owner(locked, row)
+        row.role = role
+        row.save(update_fields=["role"])
+        row.tenants.set(chosen)
+        record_agency_audit(
+            locked,
+            TenantAuditEntry.Action.STAFF_CHANGED,
+            acting_user,
+            ip_address=ip_address,
+            **_staff_detail(row.user, role, chosen),
+        )
+    logger.info("Member %s of agency %s is now %s (by %s)", row.user_id, locked.pk, role, acting_user)
+    return row
+
+
+def remove_agency_member(
+    membership: AgencyMembership, *, acting_user=None, ip_address: str | None = None
+) -> None:
+    """The member leaves the agency (their console user stays, for their other agencies). Refused
+    for the agency's last owner."""
+    with transaction.atomic():
+        locked = Agency.objects.select_for_update().get(pk=membership.agency_id)
+        row = _locked_membership(locked, membership.pk)
+        if row.role == AgencyMembership.Role.OWNER:
+            _refuse_last_owner(locked, row)
+        detail = _staff_detail(row.user, row.role, list(row.tenants.all()))
+        row.delete()
+        record_agency_audit(
+            locked, TenantAuditEntry.Action.STAFF_REMOVED, acting_user, ip_address=ip_address, **detail
+        )
+    logger.info("Member %s left agency %s (by %s)", row.user_id, locked.pk, acting_user)
+
+
+def console_set_password_url(user) -> str:
+    """A console user's one-time link to choose a password, on the console's own host (the first of
+    PUBLIC_HOSTS). Its token is salted with the public schema (core.signing), so no tenant's
+    set-password page accepts it, and the console refuses tenants' links."""
+    with schema_context(get_public_schema_name()):
+        token = tenant_password_reset_token_generator.make_token(user)
+    path = reverse(
+        "console:set_password",
+        urlconf=settings.PUBLIC_SCHEMA_URLCONF,
+        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": token},
+    )
+    return tenant_url(settings.PUBLIC_HOSTS[0]) + path
+
+
+def send_console_invitation(agency: Agency, email: str, url: str) -> None:
+    send_mail(
+        subject=f"You have been added to {agency.name}'s agency console",
+        message=(
+            f"You are now a member of {agency.name} in the agency console.\n\n"
+            f"Choose your password to sign in:\n{url}\n\n"
+            f"The link works once and expires in {settings.PASSWORD_RESET_TIMEOUT // 86400} days."
+        ),
+        from_email=None,
+        recipient_list=[email],
+    )
+
+
+def _valid_staff_email(email: str) -> str:
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ProvisioningError(
+            "email", gettext("%(email)s is not a valid email address.") % {"email": repr(email)}
+        ) from None
+    return email
+
+
+def _checked_scope(agency: Agency, role: str, tenants) -> tuple[str, list[Tenant]]:
+    """The role, and the chosen tenants as rows of this agency (none for an owner)."""
+    if role not in AgencyMembership.Role.values:
+        raise ProvisioningError("role", gettext("There is no role called %(role)s.") % {"role": repr(role)})
+    pks = {getattr(tenant, "pk", tenant) for tenant in tenants}
+    if role == AgencyMembership.Role.OWNER and pks:
+        raise ProvisioningError(
+            "tenants", gettext("Owners manage the whole agency; they cannot be limited to some portals.")
+        )
+    chosen = list(Tenant.objects.filter(agency=agency, pk__in=pks).order_by("schema_name"))
+    if len(chosen) != len(pks):
+        raise ProvisioningError("tenants", gettext("Choose only portals of %(agency)s.") % {"agency": agency})
+    return role, chosen
+
+
+def _locked_membership(agency: Agency, pk: int) -> AgencyMembership:
+    row = (
+        AgencyMembership.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .filter(agency=agency, pk=pk)
+        .first()
+    )
+    if row is None:
+        raise ProvisioningError(
+            "member", gettext("That user is not a member of %(agency)s.") % {"agency": agency}
+        )
+    return row
+
+
+def _refuse_last_owner(agency: Agency, owner: AgencyMembership) -> None:
+    """Called with the agency row locked, so the count cannot change before the caller's write."""
+    others = AgencyMembership.objects.filter(agency=agency, role=AgencyMembership.Role.OWNER).exclude(
+        pk=owner.pk
+    )
+    if not others.exists():
+        raise ProvisioningError(
+            "member",
+            gettext("%(email)s is the last owner of %(agency)s: make another member an owner first.")
+            % {"email": _member_email(owner.user), "agency": agency},
+        )
+
+
+def _staff_detail(user, role: str, tenants) -> dict:
+    return {"email": _member_email(user), "role": role, "tenants": [tenant.schema_name for tenant in tenants]}
+
+
+def _member_email(user) -> str:
+    return user.email or user.get_username()

@@ -76,12 +76,15 @@ class NewTenantForm(forms.Form):
 
 
 def agencies_changeable_by(user):
-    """The agencies whose tenants `user` may change: where they are an owner or operator (every
-    agency for a platform superuser). Read-only members only look."""
+    """The agencies for which `user` may create portals: where they are an owner or operator not
+    limited to chosen portals (every agency for a platform superuser). Read-only members only look;
+    a member limited to some portals would not see the new one."""
     if user.is_superuser:
         return agencies_of(user)
     return Agency.objects.filter(
-        agencymembership__user=user, agencymembership__role__in=AgencyMembership.CHANGING_ROLES
+        pk__in=AgencyMembership.objects.filter(
+            user=user, role__in=AgencyMembership.CHANGING_ROLES, tenants__isnull=True
+        ).values("agency_id")
     )
 
 
@@ -123,3 +126,35 @@ class AuditFilterForm(forms.Form):
         self.fields["tenant"].queryset = tenants
         self.fields["action"].choices = [("", _("All actions")), *TenantAuditEntry.Action.choices]
         self.fields["user"].choices = [("", _("Anyone")), *((name, name) for name in usernames)]
+
+
+class PurgeTenantForm(forms.Form):
+    """Purging asks for the schema name, typed: nothing else deletes a portal for good."""
+
+    confirm_schema_name = forms.CharField(label=_("Type the portal's schema name to confirm"), max_length=63)
+
+
+class AgencyMemberForm(forms.Form):
+    """A member's role and the portals they are limited to (none ticked: all of the agency's)."""
+
+    role = forms.ChoiceField(label=_("Role"), choices=AgencyMembership.Role.choices)
+    tenants = forms.ModelMultipleChoiceField(
+        label=_("Portals"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick none for all the agency's portals. Owners always have all of them."),
+    )
+
+    def __init__(self, *args, agency, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tenants"].queryset = agency.tenants.order_by("name")
+
+
+class AddAgencyMemberForm(AgencyMemberForm):
+    email = forms.EmailField(
+        label=_("E-mail"),
+        max_length=254,
+        help_text=_("A console user with this e-mail joins; anyone else gets a link to choose a password."),
+    )
+    field_order = ["email", "role", "tenants"]

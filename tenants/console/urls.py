@@ -11,6 +11,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(next_page="console:login"), name="logout"),
     path("tenants/new/", views.tenant_new, name="tenant_new"),
     path("tenants/<int:pk>/", views.tenant_detail, name="tenant_detail"),
+    path("tenants/<int:pk>/purge/", views.tenant_purge, name="tenant_purge"),
     path("tenants/<int:pk>/<slug:action>/", views.tenant_action, name="tenant_action"),
     path("tenants/<int:pk>/domains/add/", views.domain_add, name="domain_add"),
     path(
@@ -19,6 +20,16 @@ urlpatterns = [
     path("tenants/<int:pk>/admins/add/", views.admin_add, name="admin_add"),
     path("tenants/<int:pk>/admins/<int:user_pk>/<slug:action>/", views.admin_action, name="admin_action"),
     path("audit/", views.audit_list, name="audit_list"),
+    # The agency's staff (owners only) and a new console user's set-password link.
+    path("staff/", views.staff_list, name="staff_list"),
+    path("staff/<int:agency_pk>/add/", views.staff_add, name="staff_add"),
+    path(
+        "staff/<int:agency_pk>/members/<int:membership_pk>/change/", views.staff_change, name="staff_change"
+    ),
+    path(
+        "staff/<int:agency_pk>/members/<int:membership_pk>/remove/", views.staff_remove, name="staff_remove"
+    ),
+    path("password/<uidb64>/<token>/", views.SetPasswordView.as_view(), name="set_password"),
 ]
 
 # Usage per tenant (tenants.console.usage): the list, its JSON, one tenant's chart and refresh.

@@ -15,17 +15,29 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.signing import tenant_password_reset_token_generator
 from tenants import hosts, services
 from tenants.console.forms import (
+    AddAgencyMemberForm,
     AddBrandAdminForm,
     AddDomainForm,
+    AgencyMemberForm,
     AuditFilterForm,
     ConsoleLoginForm,
     NewTenantForm,
+    PurgeTenantForm,
     agencies_changeable_by,
 )
-from tenants.models import Tenant, TenantAuditEntry
-from tenants.selectors import agencies_of, tenant_history, tenants_for
+from tenants.models import AgencyMembership, Tenant
+from tenants.selectors import (
+    agencies_of,
+    agencies_owned_by,
+    agency_members,
+    audit_entries_for,
+    may_change,
+    tenant_history,
+    tenants_for,
+)
 
 
 class LoginView(auth_views.LoginView):
@@ -57,14 +69,9 @@ def client_ip(request) -> str | None:
         return None
 
 
-def may_change(user, tenant: Tenant) -> bool:
-    """Whether `user` may change `tenant` (an owner or operator of its agency, or a platform
-    superuser); read-only members see it only."""
-    return agencies_changeable_by(user).filter(pk=tenant.agency_id).exists()
-
-
 def changeable_tenant(request, pk) -> Tenant:
-    """The tenant of a POST that changes it: 404 outside the user's agencies, 403 if read-only."""
+    """The tenant of a POST that changes it: 404 outside the tenants the user may see (their
+    agencies', or those chosen for them), 403 if read-only (selectors.may_change)."""
     tenant = get_object_or_404(tenants_for(request.user), pk=pk)
     if not may_change(request.user, tenant):
         raise PermissionDenied("Read-only access to this agency's portals")
@@ -143,7 +150,7 @@ def tenant_detail(request, pk):
     return _tenant_page(request, tenant)
 
 
-def _tenant_page(request, tenant: Tenant, domain_form=None, admin_form=None):
+def _tenant_page(request, tenant: Tenant, domain_form=None, admin_form=None, purge_form=None):
     invite_url = request.session.pop("last_invite_url", None)
     invite_email = request.session.pop("last_invite_email", None)
     return render(
@@ -161,6 +168,7 @@ def _tenant_page(request, tenant: Tenant, domain_form=None, admin_form=None):
             "domain_form": domain_form or AddDomainForm(),
             "manual_verification": services.manual_domain_verification_allowed(),
             "can_change": may_change(request.user, tenant),
+            "purge_form": purge_form or PurgeTenantForm(),
         },
     )
 
@@ -169,6 +177,7 @@ ACTIONS = {
     "suspend": services.suspend_tenant,
     "resume": services.resume_tenant,
     "archive": services.archive_tenant,
+    "restore": services.restore_tenant,
 }
 
 
@@ -189,6 +198,35 @@ def tenant_action(request, pk, action):
             % {"name": tenant.name, "status": services.status_word(tenant.status)},
         )
     return redirect("console:tenant_detail", pk=tenant.pk)
+
+
+@require_POST
+@agency_staff_required
+def tenant_purge(request, pk):
+    """Delete an archived portal for good, once its schema name is typed (services.purge_tenant)."""
+    tenant = changeable_tenant(request, pk)
+    form = PurgeTenantForm(request.POST)
+    if form.is_valid():
+        try:
+            services.purge_tenant(
+                tenant,
+                confirm_schema_name=form.cleaned_data["confirm_schema_name"],
+                acting_user=request.user,
+                ip_address=client_ip(request),
+            )
+        except services.ProvisioningError as error:
+            if error.field != "confirm_schema_name":  # not archived (any more): said on the page
+                messages.error(request, error.message)
+                return redirect("console:tenant_detail", pk=tenant.pk)
+            form.add_error("confirm_schema_name", error.message)
+        else:
+            messages.success(
+                request,
+                gettext("%(name)s was purged: its data, domains and files are deleted.")
+                % {"name": tenant.name},
+            )
+            return redirect("console:tenant_list")
+    return _tenant_page(request, tenant, purge_form=form)
 
 
 # --- domains: the same door as the lifecycle actions (agency staff, their agencies' tenants) ---
@@ -309,7 +347,7 @@ def audit_list(request):
     """Every recorded change to the tenants the user may see, newest first, filterable by portal,
     action and user."""
     tenants = tenants_for(request.user)
-    entries = TenantAuditEntry.objects.filter(tenant__in=tenants.values("pk")).select_related("tenant")
+    entries = audit_entries_for(request.user)
     usernames = (
         entries.exclude(acting_username="")
         .order_by("acting_username")
@@ -329,6 +367,161 @@ def audit_list(request):
             entries = entries.none()
     page = Paginator(entries.order_by("-at", "-pk"), AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "console/audit_list.html", {"form": form, "page": page})
+
+
+# --- the agency's staff: owners manage them (operators and read-only members get 403) ---
+
+
+def owned_agency(request, agency_pk):
+    """The agency of a staff page request: 404 outside the user's agencies, 403 unless an owner."""
+    agency = get_object_or_404(agencies_of(request.user), pk=agency_pk)
+    if not agencies_owned_by(request.user).filter(pk=agency.pk).exists():
+        raise PermissionDenied("Only the agency's owners manage its staff")
+    return agency
+
+
+@require_GET
+@agency_staff_required
+def staff_list(request):
+    """Each agency the user owns, with its members, their roles and portals, and the forms to
+    add, change and remove them. Owners only: the page is about who may do what."""
+    if not agencies_owned_by(request.user).exists():
+        raise PermissionDenied("Only the agency's owners manage its staff")
+    return _staff_page(request)
+
+
+def _staff_page(request, *, add_forms=None, status=200):
+    add_forms = add_forms or {}
+    agencies = []
+    for agency in agencies_owned_by(request.user).order_by("name"):
+        members = agency_members(agency)
+        agencies.append(
+            {
+                "agency": agency,
+                "members": [
+                    {
+                        "membership": member,
+                        "form": AgencyMemberForm(
+                            agency=agency,
+                            initial={"role": member.role, "tenants": list(member.tenants.all())},
+                            prefix=f"member-{member.pk}",
+                        ),
+                    }
+                    for member in members
+                ],
+                "add_form": add_forms.get(agency.pk)
+                or AddAgencyMemberForm(agency=agency, prefix=f"add-{agency.pk}"),
+            }
+        )
+    set_password_url = request.session.pop("last_staff_link", None)
+    set_password_email = request.session.pop("last_staff_email", None)
+    return render(
+        request,
+        "console/staff_list.html",
+        {
+            "agencies": agencies,
+            "set_password_url": set_password_url,
+            "set_password_email": set_password_email,
+        },
+        status=status,
+    )
+
+
+@require_POST
+@agency_staff_required
+def staff_add(request, agency_pk):
+    agency = owned_agency(request, agency_pk)
+    form = AddAgencyMemberForm(request.POST, agency=agency, prefix=f"add-{agency.pk}")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            added = services.add_agency_member(
+                agency,
+                data["email"],
+                role=data["role"],
+                tenants=data["tenants"],
+                acting_user=request.user,
+                ip_address=client_ip(request),
+            )
+        except services.ProvisioningError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            email = data["email"].lower()
+            messages.success(
+                request, gettext("%(email)s joined %(agency)s.") % {"email": email, "agency": agency}
+            )
+            if added.set_password_url:
+                request.session["last_staff_link"] = added.set_password_url
+                request.session["last_staff_email"] = email
+            return redirect("console:staff_list")
+    return _staff_page(request, add_forms={agency.pk: form})
+
+
+@require_POST
+@agency_staff_required
+def staff_change(request, agency_pk, membership_pk):
+    agency = owned_agency(request, agency_pk)
+    membership = get_object_or_404(
+        AgencyMembership.objects.select_related("user"), agency=agency, pk=membership_pk
+    )
+    form = AgencyMemberForm(request.POST, agency=agency, prefix=f"member-{membership.pk}")
+    if not form.is_valid():
+        messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
+        return redirect("console:staff_list")
+    try:
+        services.change_agency_member(
+            membership,
+            role=form.cleaned_data["role"],
+            tenants=form.cleaned_data["tenants"],
+            acting_user=request.user,
+            ip_address=client_ip(request),
+        )
+    except services.ProvisioningError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, gettext("%(user)s's access was saved.") % {"user": _member_name(membership)}
+        )
+    return redirect("console:staff_list")
+
+
+@require_POST
+@agency_staff_required
+def staff_remove(request, agency_pk, membership_pk):
+    agency = owned_agency(request, agency_pk)
+    membership = get_object_or_404(
+        AgencyMembership.objects.select_related("user"), agency=agency, pk=membership_pk
+    )
+    try:
+        services.remove_agency_member(membership, acting_user=request.user, ip_address=client_ip(request))
+    except services.ProvisioningError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            gettext("%(user)s is no longer a member of %(agency)s.")
+            % {"user": _member_name(membership), "agency": agency},
+        )
+    if not agencies_owned_by(request.user).exists():  # they removed themselves
+        return redirect("console:tenant_list")
+    return redirect("console:staff_list")
+
+
+def _member_name(membership: AgencyMembership) -> str:
+    return membership.user.email or membership.user.get_username()
+
+
+class SetPasswordView(auth_views.PasswordResetConfirmView):
+    """A new console user chooses their password from the link shown when they were added to an
+    agency (services.console_set_password_url). The token is salted with the public schema."""
+
+    template_name = "console/set_password.html"
+    token_generator = tenant_password_reset_token_generator
+    success_url = reverse_lazy("console:login")
+
+    def form_valid(self, form):
+        messages.success(self.request, gettext("Your password is set. Log in with your e-mail and it."))
+        return super().form_valid(form)
 
 
 @require_GET
