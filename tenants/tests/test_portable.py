@@ -494,3 +494,18 @@ def test_the_full_demo_tenant_round_trips_exactly(agency):
     assert portable.snapshot_differences(before, portable.snapshot_schema(tenant.schema_name)) == []
     assert portable.media_checksums(tenant.schema_name) == media_before
     assert portal_home("portable-demo.localhost").status_code == 200
+
+
+def test_every_foreign_key_of_a_tenant_schema_is_deferred(db):
+    """import_tenant copies the tables in name order and relies on every foreign key waiting for
+    the end of the transaction (Django makes them DEFERRABLE INITIALLY DEFERRED). A migration that
+    adds one by hand without that would make imports fail: it is named here."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, condeferrable AND condeferred FROM pg_constraint "
+            "WHERE contype = 'f' AND connamespace = %s::regnamespace ORDER BY 1, 2",
+            [schemas.template_schema_name()],
+        )
+        foreign_keys = cursor.fetchall()
+    assert len(foreign_keys) > 100
+    assert [(table, name) for table, name, deferred in foreign_keys if not deferred] == []
