@@ -55,6 +55,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django_tenants.utils import quote_schema_name, schema_context
 
+from core.cache import bump_generation
 from tenants import hosts, schemas, services
 from tenants.models import (
     Agency,
@@ -513,6 +514,7 @@ def import_tenant(
         _remove_media(schema_name, written)
         raise
     hosts.forget(*[row["domain"] for row in domains])
+    _forget_cached_pages(schema_name)
     summary = ImportSummary(
         tenant=tenant,
         archive_schema_name=manifest["schema_name"],
@@ -528,6 +530,16 @@ def import_tenant(
         *_counts(summary),
     )
     return summary
+
+
+def _forget_cached_pages(schema_name: str) -> None:
+    """A schema name used before (a purged tenant's) may still have pages and Wagtail's site root
+    paths in the cache, keyed by the schema: the restored portal must not serve them."""
+    from wagtail.models import Site
+
+    with schema_context(schema_name):
+        bump_generation()
+        Site.clear_site_root_paths_cache()
 
 
 def _open_archive(fileobj, *, verify: bool = True) -> _Archive:

@@ -509,3 +509,24 @@ def test_every_foreign_key_of_a_tenant_schema_is_deferred(db):
         foreign_keys = cursor.fetchall()
     assert len(foreign_keys) > 100
     assert [(table, name) for table, name, deferred in foreign_keys if not deferred] == []
+
+
+def test_a_reused_schema_name_serves_the_imported_portal_not_cached_pages(make_tenant):
+    """A purged tenant's pages may still be cached under its schema name; another tenant imported
+    under that name serves its own."""
+    gone = make_tenant("portable-gone", name="Gone Brand").tenant
+    kept = make_tenant("portable-kept", name="Kept Brand").tenant
+    assert "Gone Brand" in portal_home("portable-gone.localhost").content.decode()  # now cached
+    archive = export(kept)
+    remove_tenant(gone)
+
+    portable.import_tenant(
+        io.BytesIO(archive),
+        agency=kept.agency,
+        schema_name=gone.schema_name,
+        domain="portable-gone.localhost",
+    )
+
+    page = portal_home("portable-gone.localhost").content.decode()
+    assert "Kept Brand" in page
+    assert "Gone Brand" not in page
