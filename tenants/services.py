@@ -31,7 +31,7 @@ from django_tenants.utils import get_public_schema_name, schema_context
 
 from core import registry
 from core.signing import tenant_password_reset_token_generator
-from tenants import hosts, schemas, tasks
+from tenants import dns, hosts, schemas, tasks
 from tenants.models import Agency, AgencyMembership, Domain, PortalTemplate, Tenant, TenantAuditEntry
 
 logger = logging.getLogger(__name__)
@@ -720,19 +720,36 @@ def check_domain(
     acting_user=None,
     ip_address: str | None = None,
     fetch: Callable[[str], str] = fetch_verification_file,
+    resolve: Callable[[str], list[str]] = dns.txt_records,
 ) -> Domain:
-    """Verify `domain` if its token is served at its verification URL; ProvisioningError if not.
-    The fetch happens before any transaction opens."""
+    """Verify `domain` if its token is served at its verification URL, or else published as a TXT
+    record at `_portal-verification.<domain>`; ProvisioningError if neither. Both lookups happen
+    before any transaction opens."""
     token = domain_verification_token(domain.tenant.schema_name, domain.domain)
-    if not token_is_served(domain.domain, token, fetch=fetch):
+    if token_is_served(domain.domain, token, fetch=fetch):
+        method = "http token"
+    elif token_is_published(domain.domain, token, resolve=resolve):
+        method = "dns txt"
+    else:
         raise ProvisioningError(
             "domain",
             gettext(
-                "The token was not found at %(url)s. Serve it there (or point the domain here) and check again."
+                "The token was found neither at %(url)s nor in a TXT record at %(record)s. "
+                "Publish it in one of them and check again."
             )
-            % {"url": domain_verification_url(domain.domain)},
+            % {
+                "url": domain_verification_url(domain.domain),
+                "record": dns.verification_record_name(domain.domain),
+            },
         )
-    return _set_verified(domain, method="http token", acting_user=acting_user, ip_address=ip_address)
+    return _set_verified(domain, method=method, acting_user=acting_user, ip_address=ip_address)
+
+
+def token_is_published(domain: str, token: str, *, resolve: Callable[[str], list[str]]) -> bool:
+    """True when one of the TXT records at `_portal-verification.<domain>` is the token."""
+    return any(
+        constant_time_compare(text.strip(), token) for text in resolve(dns.verification_record_name(domain))
+    )
 
 
 def mark_domain_verified(domain: Domain, *, acting_user=None, ip_address: str | None = None) -> Domain:

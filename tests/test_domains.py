@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tenants import services
 from tenants.models import Agency, Domain, TenantAuditEntry
+from tests.dns_server import TxtServer
 
 
 def token_of(domain: Domain) -> str:
@@ -179,16 +180,20 @@ def test_check_verifies_when_the_token_is_served(added, client, django_capture_o
     [serving("another-token"), serving(""), unreachable],
     ids=["wrong token", "empty file", "unreachable"],
 )
-def test_check_refuses_when_the_token_is_not_served(added, fetch):
+def test_check_refuses_when_the_token_is_not_served(added, fetch, settings):
     domain = added("shop.brand.example")
 
-    with pytest.raises(services.ProvisioningError) as refused:
-        services.check_domain(domain, fetch=fetch)
+    with TxtServer({}) as dns_server:
+        settings.DOMAIN_VERIFICATION_NAMESERVERS = [dns_server.address]  # no TXT record anywhere
+        with pytest.raises(services.ProvisioningError) as refused:
+            services.check_domain(domain, fetch=fetch)
 
     assert refused.value.message == (
-        "The token was not found at http://shop.brand.example/.well-known/portal-verification.txt. "
-        "Serve it there (or point the domain here) and check again."
+        "The token was found neither at http://shop.brand.example/.well-known/portal-verification.txt "
+        "nor in a TXT record at _portal-verification.shop.brand.example. Publish it in one of them and "
+        "check again."
     )
+    assert dns_server.questions == ["_portal-verification.shop.brand.example"]
     domain.refresh_from_db()
     assert not domain.is_verified
     assert not TenantAuditEntry.objects.filter(action="domain_verified").exists()

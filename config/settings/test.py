@@ -19,3 +19,6 @@ MALL_PAYMENT_PROVIDERS = ["sandbox", "in_store"]
 # never in the middle of a test that pins its queries, nor at exit, when the connection names the
 # development database again.
 REQUEST_COUNT_FLUSH_SECONDS = None
+# Tests never ask the internet's DNS: a test that reads TXT records starts its own server on
+# 127.0.0.1 (tests/dns_server.py); anything else would wait for the discard port in vain.
+DOMAIN_VERIFICATION_NAMESERVERS = ["127.0.0.1:9"]
