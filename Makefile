@@ -42,6 +42,7 @@ bench: setup ## Run the benchmarks and write bench/results/*.json
 	$(PY) bench/campaign.py
 	$(PY) bench/search.py
 	$(PY) bench/checkout.py
+	$(PY) bench/fleet.py
 
 lint: install ## ruff check and format check
 	$(VENV)/bin/ruff check .
