@@ -12,6 +12,7 @@ urlpatterns = [
     path("tenants/new/", views.tenant_new, name="tenant_new"),
     path("tenants/<int:pk>/", views.tenant_detail, name="tenant_detail"),
     path("tenants/<int:pk>/purge/", views.tenant_purge, name="tenant_purge"),
+    path("tenants/<int:pk>/export/", views.tenant_export, name="tenant_export"),
     path("tenants/<int:pk>/<slug:action>/", views.tenant_action, name="tenant_action"),
     path("tenants/<int:pk>/domains/add/", views.domain_add, name="domain_add"),
     path(

@@ -1,5 +1,6 @@
 """The agency console: agency staff create and run their brands' portals."""
 
+import tempfile
 from functools import wraps
 
 from allauth.account.adapter import get_adapter
@@ -8,15 +9,16 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.signing import tenant_password_reset_token_generator
-from tenants import hosts, services
+from tenants import dns, hosts, portable, services
 from tenants.console.forms import (
     AddAgencyMemberForm,
     AddBrandAdminForm,
@@ -198,6 +200,26 @@ def tenant_action(request, pk, action):
             % {"name": tenant.name, "status": services.status_word(tenant.status)},
         )
     return redirect("console:tenant_detail", pk=tenant.pk)
+
+
+@require_POST
+@agency_staff_required
+def tenant_export(request, pk):
+    """Download the tenant's archive (tenants.portable.export_tenant: rows, media, settings,
+    domains), as `manage.py export_tenant` writes it. It holds every customer's data, so only staff
+    who may change the tenant get it; the export is in its audit log. Written to a temporary file
+    first, so a failure is a message on the tenant's page, not half a download."""
+    tenant = changeable_tenant(request, pk)
+    archive = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
+    try:
+        portable.export_tenant(tenant, archive, acting_user=request.user, ip_address=client_ip(request))
+    except portable.PortableError as error:
+        archive.close()
+        messages.error(request, str(error))
+        return redirect("console:tenant_detail", pk=tenant.pk)
+    archive.seek(0)
+    name = f"{tenant.schema_name}-{timezone.localdate():%Y%m%d}.tar.gz"
+    return FileResponse(archive, as_attachment=True, filename=name, content_type="application/gzip")
 
 
 @require_POST
@@ -548,6 +570,7 @@ def _domain_rows(tenant: Tenant) -> list[dict]:
             if domain.is_verified
             else services.domain_verification_token(tenant.schema_name, domain.domain),
             "token_url": "" if domain.is_verified else services.domain_verification_url(domain.domain),
+            "token_record": "" if domain.is_verified else dns.verification_record_name(domain.domain),
         }
         for domain in tenant.domains.all()
     ]
