@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_tenants.models import DomainMixin, TenantMixin
 
 
@@ -31,9 +33,9 @@ class AgencyMembership(models.Model):
     """
 
     class Role(models.TextChoices):
-        OWNER = "owner", "Owner"
-        OPERATOR = "operator", "Operator"
-        READ_ONLY = "read_only", "Read-only"
+        OWNER = "owner", _("Owner")
+        OPERATOR = "operator", _("Operator")
+        READ_ONLY = "read_only", _("Read-only")
 
     CHANGING_ROLES = (Role.OWNER, Role.OPERATOR)
 
@@ -151,24 +153,24 @@ class TenantAuditEntry(models.Model):
     Listed in the console's history of each tenant and at /console/audit/."""
 
     class Action(models.TextChoices):
-        CREATED = "created", "Created"
-        SUSPENDED = "suspended", "Suspended"
-        RESUMED = "resumed", "Resumed"
-        ARCHIVED = "archived", "Archived"
-        DOMAIN_ADDED = "domain_added", "Domain added"
-        DOMAIN_VERIFIED = "domain_verified", "Domain verified"
-        DOMAIN_MADE_PRIMARY = "domain_made_primary", "Domain made primary"
-        DOMAIN_REMOVED = "domain_removed", "Domain removed"
-        ADMIN_INVITED = "admin_invited", "Brand admin invited"
-        INVITATION_RESENT = "invitation_resent", "Invitation resent"
-        INVITATION_REVOKED = "invitation_revoked", "Invitation revoked"
-        RESTORED = "restored", "Restored"
-        PURGED = "purged", "Purged"
-        EXPORTED = "exported", "Exported"
-        IMPORTED = "imported", "Imported"
-        STAFF_ADDED = "staff_added", "Agency staff added"
-        STAFF_CHANGED = "staff_changed", "Agency staff role changed"
-        STAFF_REMOVED = "staff_removed", "Agency staff removed"
+        CREATED = "created", pgettext_lazy("tenant history", "Created")
+        SUSPENDED = "suspended", pgettext_lazy("tenant history", "Suspended")
+        RESUMED = "resumed", pgettext_lazy("tenant history", "Resumed")
+        ARCHIVED = "archived", pgettext_lazy("tenant history", "Archived")
+        DOMAIN_ADDED = "domain_added", pgettext_lazy("tenant history", "Domain added")
+        DOMAIN_VERIFIED = "domain_verified", pgettext_lazy("tenant history", "Domain verified")
+        DOMAIN_MADE_PRIMARY = "domain_made_primary", pgettext_lazy("tenant history", "Domain made primary")
+        DOMAIN_REMOVED = "domain_removed", pgettext_lazy("tenant history", "Domain removed")
+        ADMIN_INVITED = "admin_invited", pgettext_lazy("tenant history", "Brand admin invited")
+        INVITATION_RESENT = "invitation_resent", pgettext_lazy("tenant history", "Invitation resent")
+        INVITATION_REVOKED = "invitation_revoked", pgettext_lazy("tenant history", "Invitation revoked")
+        RESTORED = "restored", pgettext_lazy("tenant history", "Restored")
+        PURGED = "purged", pgettext_lazy("tenant history", "Purged")
+        EXPORTED = "exported", pgettext_lazy("tenant history", "Exported")
+        IMPORTED = "imported", pgettext_lazy("tenant history", "Imported")
+        STAFF_ADDED = "staff_added", pgettext_lazy("tenant history", "Agency staff added")
+        STAFF_CHANGED = "staff_changed", pgettext_lazy("tenant history", "Agency staff role changed")
+        STAFF_REMOVED = "staff_removed", pgettext_lazy("tenant history", "Agency staff removed")
 
     # Empty for agency-wide actions (its staff) and once the tenant is purged: the entry stays,
     # with the tenant's name and agency kept beside it.
