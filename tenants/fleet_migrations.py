@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.core.management.base import CommandError, OutputWrapper
 from django.db import connection, connections
 from django_tenants.migration_executors.base import run_migrations
 from django_tenants.utils import get_public_schema_name
@@ -83,14 +84,18 @@ def migrate_fleet(
     verbosity: int = 1,
     progress: Callable[[FleetMigration, int], None] | None = None,
     schema_names: list[str] | None = None,
+    migrations: frozenset[tuple[str, str]] | None = None,
 ) -> FleetMigration:
-    """Bring every tenant schema (or `schema_names`) to the code's migration state.
+    """Bring every tenant schema (or `schema_names`) to the code's migration state (`migrations`,
+    read from the code when not given).
 
     `progress(result, behind)` is called once the behind schemas are known and after each one is done.
     """
     started = time.monotonic()
     names = tenant_schema_names() if schema_names is None else schema_names
-    behind = schemas.schemas_behind(names, schemas.code_migration_state())
+    if migrations is None:
+        migrations = schemas.code_migration_state()
+    behind = schemas.schemas_behind(names, migrations)
     result = FleetMigration(up_to_date=len(names) - len(behind))
     if progress:
         progress(result, len(behind))
@@ -145,6 +150,49 @@ def _migrate_schema(task: tuple[str, dict]) -> tuple[str, str | None]:
         connection.close()
         return schema_name, f"{type(error).__name__}: {message}"
     return schema_name, None
+
+
+def run_in_child_process(work: Callable[[OutputWrapper], object], stdout: OutputWrapper):
+    """`work(output)` in a forked process; its return value (pickled) comes back, its output is
+    relayed to `stdout` line by line as it is written, and whatever memory it needed (Django's
+    migration graph and model states, hundreds of MB over a long history) goes with the process.
+    A failure in it is a CommandError here, with its message."""
+    stdout.flush()
+    connections.close_all()  # the child opens its own connection
+    context = multiprocessing.get_context("fork")
+    output_read, output_write = os.pipe()
+    result_receiver, result_sender = context.Pipe(duplex=False)
+
+    def child():
+        os.close(output_read)
+        with os.fdopen(output_write, "w") as output:
+            try:
+                value = work(OutputWrapper(output))
+            except BaseException as error:  # noqa: BLE001 - told to the parent, which raises it
+                output.flush()
+                result_sender.send((False, str(error) or type(error).__name__))
+            else:
+                output.flush()
+                result_sender.send((True, value))
+
+    process = context.Process(target=child)
+    process.start()
+    os.close(output_write)
+    result_sender.close()
+    with os.fdopen(output_read) as lines:
+        for line in lines:
+            stdout.write(line, ending="")
+            stdout.flush()
+    try:
+        succeeded, value = result_receiver.recv()
+    except EOFError:  # killed (out of memory, a signal) before it could answer
+        succeeded, value = False, None
+    process.join()
+    if value is None and not succeeded:
+        value = f"The migrating process ended with exit code {process.exitcode}."
+    if not succeeded:
+        raise CommandError(value)
+    return value
 
 
 class ProgressLine:

@@ -10,7 +10,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import CommandError
+from django.core.management.base import CommandError, OutputWrapper
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django_tenants.signals import schema_pre_migration
@@ -144,7 +144,7 @@ def fleet(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def migrated_schemas(tmp_path):
-    """The schemas a worker process started django-tenants' migration for (the signal it sends before
+    """The schemas a child process (a fleet worker, or the one that migrates the template) started django-tenants' migration for (the signal it sends before
     migrating a schema, written to a file)."""
     marker = tmp_path / "migrated.txt"
     marker.write_text("")
@@ -183,7 +183,8 @@ def test_the_fleet_is_skipped_when_up_to_date_and_only_schemas_behind_are_migrat
             call_command("migrate_schemas", tenant=True, workers=2, stdout=out)
 
         assert str(failed.value) == f"1 tenant schema(s) failed to migrate: {three}"
-        assert migrated_schemas() == sorted([two, three])
+        # the template is migrated in a child process too, so this process stays as small as it began
+        assert migrated_schemas() == sorted([schemas.template_schema_name(), two, three])
         # the template, which is up to date, comes first, then the fleet
         assert (
             "=== Tenant schemas\n1 tenant schemas up to date, 2 to migrate.\nmigrated 1/2" in out.getvalue()
@@ -206,9 +207,32 @@ def test_the_fleet_is_skipped_when_up_to_date_and_only_schemas_behind_are_migrat
         again = fleet_migrations.migrate_fleet(workers=2, verbosity=0)
 
         assert (again.up_to_date, again.migrated, again.failures) == (3, 0, [])
-        assert migrated_schemas() == sorted([two, three])
+        assert migrated_schemas() == sorted([schemas.template_schema_name(), two, three])
 
 
 def test_workers_must_be_at_least_one():
     with pytest.raises(CommandError, match="--workers must be at least 1."):
         call_command("migrate_schemas", tenant=True, workers=0, verbosity=0)
+
+
+def test_work_in_a_child_process_relays_its_output_its_answer_and_its_failure():
+    out = io.StringIO()
+    stdout = OutputWrapper(out)
+
+    def work(output):
+        output.write("migrating the template")
+        return {"pid": os.getpid()}
+
+    def failing(output):
+        output.write("half way")
+        raise CommandError("boom")
+
+    def killed(output):
+        os._exit(3)
+
+    assert fleet_migrations.run_in_child_process(work, stdout)["pid"] != os.getpid()
+    with pytest.raises(CommandError, match="^boom$"):
+        fleet_migrations.run_in_child_process(failing, stdout)
+    with pytest.raises(CommandError, match="^The migrating process ended with exit code 3.$"):
+        fleet_migrations.run_in_child_process(killed, stdout)
+    assert out.getvalue() == "migrating the template\nhalf way\n"

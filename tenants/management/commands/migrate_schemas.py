@@ -42,17 +42,26 @@ class Command(MigrateSchemasCommand):
         if options.get("workers") is not None and options["workers"] < 1:
             raise CommandError("--workers must be at least 1.")
         verbosity = options.get("verbosity", 1)
-        if not options.get("tenant"):
-            super().handle(*args, **{**options, "shared": True})
-        # The template first: stale spares are dropped at once, so a tenant provisioned while the
-        # fleet migrates is already at the new state.
-        self._migrate_template(verbosity)
+
+        def migrate_public_and_template(output):
+            self.stdout = output
+            if not options.get("tenant"):
+                super(Command, self).handle(*args, **{**options, "shared": True})
+            # The template first: stale spares are dropped at once, so a tenant provisioned while
+            # the fleet migrates is already at the new state.
+            self._migrate_template(verbosity)
+            return schemas.code_migration_state()
+
+        # In a child process: this one stays as small as it started (issue 16: memory flat), and
+        # only forks the fleet's workers and refills the pool.
+        migrations = fleet_migrations.run_in_child_process(migrate_public_and_template, self.stdout)
         if verbosity:
             self.stdout.write("=== Tenant schemas")
         result = fleet_migrations.migrate_fleet(
             workers=options.get("workers"),
             verbosity=verbosity,
             progress=fleet_migrations.ProgressLine(self.stdout, verbosity=verbosity),
+            migrations=migrations,
         )
         self._fill_spare_pool(verbosity)
         if verbosity:
