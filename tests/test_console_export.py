@@ -7,10 +7,8 @@ import tarfile
 from django.db import connection
 
 from tenants import portable
-from tenants.models import AgencyMembership, TenantAuditEntry
-from tests.test_console_restore_purge import HOST, OFFICE, logged_in, member
-
-Role = AgencyMembership.Role
+from tenants.models import TenantAuditEntry
+from tests.agency_staff import HOST, OFFICE, Role, logged_in, member
 
 
 def export(client, tenant):

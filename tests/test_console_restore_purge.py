@@ -7,7 +7,6 @@ import os
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 from django.utils import translation
@@ -21,27 +20,7 @@ from tenants.models import (
     TenantRequestCount,
     TenantUsage,
 )
-
-HOST = {"HTTP_HOST": "localhost"}
-OFFICE = "10.9.8.7"
-Role = AgencyMembership.Role
-
-
-def member(agency, username, role=Role.OWNER, tenants=()):
-    user = get_user_model().objects.create_user(username, f"{username}@agency.example", "agency-pass-9")
-    membership = AgencyMembership.objects.create(agency=agency, user=user, role=role)
-    membership.tenants.set(tenants)
-    return user
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def post(client, url, data=None):
-    return client.post(url, data or {}, REMOTE_ADDR=OFFICE, **HOST)
+from tests.agency_staff import HOST, OFFICE, Role, logged_in, member, post
 
 
 def schema_exists(name: str) -> bool:

@@ -13,27 +13,7 @@ from django.test import Client
 from conftest import run_in_threads
 from tenants import services
 from tenants.models import Agency, AgencyMembership, Tenant, TenantAuditEntry
-
-HOST = {"HTTP_HOST": "localhost"}
-OFFICE = "10.9.8.7"
-Role = AgencyMembership.Role
-
-
-def member(agency, username, role=Role.OWNER, tenants=()):
-    user = get_user_model().objects.create_user(username, f"{username}@agency.example", "agency-pass-9")
-    membership = AgencyMembership.objects.create(agency=agency, user=user, role=role)
-    membership.tenants.set(tenants)
-    return user
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def post(client, url, data=None):
-    return client.post(url, data or {}, REMOTE_ADDR=OFFICE, **HOST)
+from tests.agency_staff import HOST, OFFICE, Role, logged_in, member, post
 
 
 def memberships(agency) -> list[tuple]:
