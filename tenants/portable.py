@@ -463,7 +463,11 @@ def import_tenant(
     _check_migration_state(manifest)
     schema_name = manifest["schema_name"] if schema_name is None else schema_name
     try:
-        services.check_schema_name(schema_name)
+        services.check_schema_name(
+            schema_name,
+            # Its own name again, after a purge here: the same portal coming back.
+            purged_tenant_name=manifest["tenant"]["name"] if schema_name == manifest["schema_name"] else None,
+        )
     except services.ProvisioningError as error:
         raise PortableError(error.message) from None
     domains = _domains_to_create(manifest, domain)

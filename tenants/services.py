@@ -374,7 +374,9 @@ def clean_domain(domain: str) -> str:
     return domain
 
 
-def check_schema_name(schema_name: str) -> None:
+def check_schema_name(schema_name: str, *, purged_tenant_name: str | None = None) -> None:
+    """A valid, unreserved schema name no tenant or schema has, and no purged tenant had (unless
+    it is that tenant coming back: `purged_tenant_name` is its name, tenants.portable)."""
     if not SCHEMA_NAME.match(schema_name or ""):
         raise ProvisioningError(
             "schema_name",
@@ -397,6 +399,24 @@ def check_schema_name(schema_name: str) -> None:
             "schema_name",
             gettext("The schema name %(schema)s is already taken.") % {"schema": repr(schema_name)},
         )
+    purged_as = purged_tenant_names(schema_name)
+    if purged_as and purged_as != {purged_tenant_name}:
+        raise ProvisioningError(
+            "schema_name",
+            gettext("The schema name %(schema)s belonged to a purged portal; choose another.")
+            % {"schema": repr(schema_name)},
+        )
+
+
+def purged_tenant_names(schema_name: str) -> set[str]:
+    """The names of the purged tenants that had this schema name. Such a name is never given to a
+    new tenant: values the old one handed out are keyed with it (signed links, tokens, QR codes;
+    core.signing), and other processes may still cache its pages under it."""
+    return set(
+        TenantAuditEntry.objects.filter(
+            action=TenantAuditEntry.Action.PURGED, detail__schema_name=schema_name
+        ).values_list("tenant_name", flat=True)
+    )
 
 
 def free_schema_name_for(domain: str) -> str:
@@ -412,7 +432,7 @@ def free_schema_name_for(domain: str) -> str:
         base = f"t_{base}"
     taken = set(Tenant.objects.filter(schema_name__startswith=base).values_list("schema_name", flat=True))
     candidate, number = base, 1
-    while candidate in taken or schemas.schema_exists(candidate):
+    while candidate in taken or schemas.schema_exists(candidate) or purged_tenant_names(candidate):
         number += 1
         candidate = f"{base}_{number}"
     return candidate

@@ -146,8 +146,13 @@ def test_purging_deletes_schema_files_rows_and_frees_the_domain_and_keeps_the_au
     assert Client().get("/", HTTP_HOST="acme.localhost").status_code == 404
     connection.set_schema_to_public()
     again = make_tenant("acme", name="Acme Again").tenant
-    assert again.schema_name == "acme"
     assert "Acme Again" in Client().get("/", HTTP_HOST="acme.localhost").content.decode()
+    # ... under another schema name: what the purged one handed out is keyed with its own.
+    assert again.schema_name == "acme_2"
+    connection.set_schema_to_public()
+    with pytest.raises(services.ProvisioningError) as refused:
+        make_tenant("acme-new", schema_name="acme")
+    assert refused.value.message == "The schema name 'acme' belonged to a purged portal; choose another."
 
 
 def test_purge_is_refused_unless_archived_and_confirmed_and_changes_nothing(archived, owner, make_tenant):

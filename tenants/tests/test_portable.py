@@ -22,7 +22,7 @@ from wagtail.images import get_image_model
 from conftest import committed_tenant
 from portals.demo import DEMO_LEVELS, DEMO_TENANTS, add_levels, seed_demo_members
 from portals.demo_mall import product_picture, seed_demo_shop
-from tenants import portable, schemas
+from tenants import portable, schemas, services
 from tenants.models import Agency, Domain, Tenant, TenantAuditEntry, TenantRequestCount, TenantUsage
 
 # Labels no other test uses: media folders are shared by every test database (MEDIA_ROOT).
@@ -530,3 +530,31 @@ def test_a_reused_schema_name_serves_the_imported_portal_not_cached_pages(make_t
     page = portal_home("portable-gone.localhost").content.decode()
     assert "Kept Brand" in page
     assert "Gone Brand" not in page
+
+
+def test_after_a_purge_only_the_same_portal_comes_back_under_its_schema_name(
+    make_tenant, django_capture_on_commit_callbacks
+):
+    gone = make_tenant("portable-purged", name="Purged Brand").tenant
+    other = make_tenant("portable-other", name="Other Brand").tenant
+    archive, other_archive = export(gone), export(other)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.archive_tenant(gone)
+        services.purge_tenant(gone, confirm_schema_name="portable_purged")
+
+    with pytest.raises(portable.PortableError) as refused:
+        portable.import_tenant(
+            io.BytesIO(other_archive),
+            agency=other.agency,
+            schema_name="portable_purged",
+            domain="portable-purged.localhost",
+        )
+    assert (
+        str(refused.value) == "The schema name 'portable_purged' belonged to a purged portal; choose another."
+    )
+    assert not schemas.schema_exists("portable_purged")
+
+    summary = portable.import_tenant(io.BytesIO(archive), agency=gone.agency)
+
+    assert (summary.tenant.schema_name, summary.tenant.name) == ("portable_purged", "Purged Brand")
+    assert "Purged Brand" in portal_home("portable-purged.localhost").content.decode()
