@@ -15,11 +15,14 @@ Writes bench/results/fleet.json with
 - noop_migrate_s: `manage.py migrate_schemas --noinput` over all of them with nothing to apply, run as
   a subprocess (public, the template and its snapshot, the fleet check); noop_migrate_s_per_1000 is
   noop_migrate_s * 1000 / tenants;
-- rss_mb_start, rss_mb_end, rss_mb_peak: resident memory of that subprocess plus its worker
-  children, summed from /proc/<pid>/status (VmRSS) every 20 ms: start is the first sample after its
-  first line of output (Django loaded, the command begun), end the last sample before it exits;
+- rss_mb_start, rss_mb_end, rss_mb_peak: resident memory (VmRSS, /proc/<pid>/status, every 20 ms)
+  of that migrating process: start is the first sample after the command's own first line of
+  output (Django set up and checked: a line starting with "===" or "["; log lines and warnings
+  printed while Django starts do not count), end the last sample before it exits;
   rss_mb_fleet_start the first sample once it reaches the tenant schemas (public and the template
-  migrated, the snapshot rebuilt);
+  migrated in a child process, the snapshot rebuilt); rss_mb_peak_with_children the most the
+  process and its children (the one migrating public and the template, the fleet's workers) held
+  at once, summed (pages a fork shares are counted in each);
 - cached_page_ms_20, cached_page_ms_all: median latency of an anonymous home page answered from
   the page cache, visited round-robin over 20 tenants and over all of them for 15 s each (after
   two untimed rounds), ONE gunicorn sync worker, production settings, local-memory cache (or REDIS_URL when
@@ -234,8 +237,17 @@ def step_medians(steps: list[dict]) -> dict:
 # --- migrate_schemas and its memory -----------------------------------------------------------------
 
 
+def rss_kb(pid: int) -> int:
+    """VmRSS of one process, in kB (0 once it has gone)."""
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
 def tree_rss_kb(pid: int) -> int:
-    """VmRSS of `pid` and every descendant, in kB (0 once it has gone)."""
+    """VmRSS of `pid` and every descendant, summed, in kB (pages a fork shares count in each)."""
     children = defaultdict(list)
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -246,11 +258,13 @@ def tree_rss_kb(pid: int) -> int:
     while todo:
         current = todo.pop()
         todo.extend(children.get(current, []))
-        with contextlib.suppress(OSError):
-            for line in Path(f"/proc/{current}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
+        total += rss_kb(current)
     return total
+
+
+# The command's own output (after Django is set up and the checks ran): django-tenants' per-schema
+# lines ("[1/1 ...]") and ours ("=== ..."); log lines and warnings printed while Django starts are not.
+COMMAND_OUTPUT = ("===", "[")
 
 
 def noop_migrate(environment: dict) -> dict:
@@ -269,31 +283,33 @@ def noop_migrate(environment: dict) -> dict:
     def read():
         for line in process.stdout:
             output.append(line)
-            begun.set()
+            if line.startswith(COMMAND_OUTPUT):
+                begun.set()
             if line.startswith("=== Tenant schemas"):
                 fleet_begun.set()
 
     reader = threading.Thread(target=read, daemon=True)
     reader.start()
-    samples = []  # (begun?, at the fleet?, kB)
+    samples = []  # (begun?, at the fleet?, the command's own kB, with its children kB)
     while process.poll() is None:
-        rss = tree_rss_kb(process.pid)
-        if rss and process.poll() is None:
-            samples.append((begun.is_set(), fleet_begun.is_set(), rss))
+        own, tree = rss_kb(process.pid), tree_rss_kb(process.pid)
+        if own and process.poll() is None:
+            samples.append((begun.is_set(), fleet_begun.is_set(), own, tree))
         time.sleep(0.02)
     seconds = time.perf_counter() - started
     reader.join()
     if process.returncode:
         raise RuntimeError("migrate_schemas failed:\n" + "".join(output[-30:]))
-    after_start = [kb for is_begun, _, kb in samples if is_begun]
-    at_fleet = [kb for _, is_fleet, kb in samples if is_fleet]
+    after_start = [kb for is_begun, _, kb, _ in samples if is_begun]
+    at_fleet = [kb for _, is_fleet, kb, _ in samples if is_fleet]
     print("  " + "".join(output[-3:]).strip().replace("\n", "\n  "))
     return {
         "noop_migrate_s": round(seconds, 2),
         "rss_mb_start": round(after_start[0] / 1024, 1),
         "rss_mb_end": round(after_start[-1] / 1024, 1),
         "rss_mb_fleet_start": round(at_fleet[0] / 1024, 1) if at_fleet else None,
-        "rss_mb_peak": round(max(kb for _, _, kb in samples) / 1024, 1),
+        "rss_mb_peak": round(max(own for _, _, own, _ in samples) / 1024, 1),
+        "rss_mb_peak_with_children": round(max(tree for _, _, _, tree in samples) / 1024, 1),
         "rss_samples": len(samples),
     }
 
@@ -533,9 +549,11 @@ def main():
         f"{os.cpu_count()} CPUs, embedded PostgreSQL unless DATABASE_URL; Python {sys.version.split()[0]}"
     )
     figures["rss_sampling"] = (
-        "VmRSS of the migrate_schemas process and its worker children, summed, every 20 ms; start = first "
-        "sample after its first line of output (Django loaded, migrating public begins), fleet_start = first sample "
-        "after it printed '=== Tenant schemas' (public and the template done), end = last sample before it exited"
+        "VmRSS of the migrate_schemas process every 20 ms; start = first sample after the command's own first "
+        "line of output (Django set up and checked), fleet_start = first sample after it printed "
+        "'=== Tenant schemas' (public and the template migrated in a child process), end = last sample before "
+        "it exited; peak_with_children = the most it and its children (public and template migration, the "
+        "fleet's workers) held at once, summed"
     )
     write_results("fleet", figures)
 
