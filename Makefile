@@ -30,7 +30,7 @@ run: setup ## Set up and serve the console (localhost) and demo tenants (<tenant
 
 test: install ## Import contracts, the whole test suite (real PostgreSQL, real browser), migrations check
 	$(VENV)/bin/lint-imports
-	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -q
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -q --durations=25
 	$(PY) manage.py makemigrations --check --dry-run
 
 bench: setup ## Run the benchmarks and write bench/results/*.json
