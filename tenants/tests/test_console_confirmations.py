@@ -58,7 +58,8 @@ def test_suspend_asks_first_as_archive_does(staff_client, make_tenant, name):
     page = staff_client.get(f"/console/tenants/{tenant.pk}/", HTTP_HOST="localhost")
 
     forms = action_forms(page.content.decode())
-    assert set(forms) == {"suspend", "archive"}
+    assert set(forms) == {"suspend", "archive", "export"}
+    assert forms["export"] is None  # a download changes nothing: no question
     assert confirm_question(forms["suspend"]) == SUSPEND_QUESTION.format(name=name)
     assert confirm_question(forms["archive"]) == f"Archive {name}? The portal goes offline; its data is kept."
 
@@ -93,5 +94,5 @@ def test_the_confirmed_post_suspends(staff_client, make_tenant):
     # Suspended: Resume (no question, it brings the portal back) and Archive (still asked).
     page = staff_client.get(response["Location"], HTTP_HOST="localhost").content.decode()
     forms = action_forms(page)
-    assert set(forms) == {"resume", "archive"}
+    assert set(forms) == {"resume", "archive", "export"}
     assert forms["resume"] is None
