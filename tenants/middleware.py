@@ -34,8 +34,13 @@ def _not_serving(request, tenant_name: str, status: str | None, host: str):
 
 def _unverified(request, tenant: Tenant, host: str):
     """A domain added in the console and not verified yet serves its ownership token (so pointing
-    the domain at this deployment is enough to pass the console's check), and 404 on every other path."""
-    if request.method in REDIRECTED_METHODS and request.path == VERIFICATION_PATH:
+    the domain at this deployment is enough to pass the console's check; not with
+    DOMAIN_VERIFICATION_BY_HTTP off), and 404 on every other path."""
+    if (
+        settings.DOMAIN_VERIFICATION_BY_HTTP
+        and request.method in REDIRECTED_METHODS
+        and request.path == VERIFICATION_PATH
+    ):
         return HttpResponse(domain_verification_token(tenant.schema_name, host), content_type="text/plain")
     return render(request, "platform/unknown_host.html", {"host": host}, status=404)
 

@@ -742,25 +742,33 @@ def check_domain(
     fetch: Callable[[str], str] = fetch_verification_file,
     resolve: Callable[[str], list[str]] = dns.txt_records,
 ) -> Domain:
-    """Verify `domain` if its token is served at its verification URL, or else published as a TXT
-    record at `_portal-verification.<domain>`; ProvisioningError if neither. Both lookups happen
-    before any transaction opens."""
+    """Verify `domain` if its token is served at its verification URL (unless
+    DOMAIN_VERIFICATION_BY_HTTP is off), or else published as a TXT record at
+    `_portal-verification.<domain>`; ProvisioningError if neither. Both lookups happen before any
+    transaction opens."""
     token = domain_verification_token(domain.tenant.schema_name, domain.domain)
-    if token_is_served(domain.domain, token, fetch=fetch):
+    by_http = settings.DOMAIN_VERIFICATION_BY_HTTP
+    record = dns.verification_record_name(domain.domain)
+    if by_http and token_is_served(domain.domain, token, fetch=fetch):
         method = "http token"
     elif token_is_published(domain.domain, token, resolve=resolve):
         method = "dns txt"
-    else:
+    elif by_http:
         raise ProvisioningError(
             "domain",
             gettext(
                 "The token was found neither at %(url)s nor in a TXT record at %(record)s. "
                 "Publish it in one of them and check again."
             )
-            % {
-                "url": domain_verification_url(domain.domain),
-                "record": dns.verification_record_name(domain.domain),
-            },
+            % {"url": domain_verification_url(domain.domain), "record": record},
+        )
+    else:
+        raise ProvisioningError(
+            "domain",
+            gettext(
+                "The token was not found in a TXT record at %(record)s. Publish it there and check again."
+            )
+            % {"record": record},
         )
     return _set_verified(domain, method=method, acting_user=acting_user, ip_address=ip_address)
 

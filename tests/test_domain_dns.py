@@ -4,6 +4,7 @@ _portal-verification.<domain>, read through a real DNS server on 127.0.0.1 (test
 import time
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import override_settings
 
 from tenants import dns, services
@@ -70,3 +71,55 @@ def test_another_tenants_token_in_the_record_does_not_verify(shop_domain, make_t
     shop_domain.refresh_from_db()
     assert not shop_domain.is_verified
     assert not TenantAuditEntry.objects.filter(action="domain_verified").exists()
+
+
+def test_with_http_verification_off_only_the_txt_record_proves_a_domain(
+    shop_domain, settings, client, django_capture_on_commit_callbacks
+):
+    """Behind a wildcard DNS entry pointing here, the deployment would serve any name's token itself."""
+    settings.DOMAIN_VERIFICATION_BY_HTTP = False
+    token = services.domain_verification_token(shop_domain.tenant.schema_name, "shop.brand.example")
+    fetched = []
+
+    def serving_the_token(url):
+        fetched.append(url)
+        return token
+
+    assert (
+        client.get("/.well-known/portal-verification.txt", HTTP_HOST="shop.brand.example").status_code == 404
+    )
+    with TxtServer({}) as server:
+        settings.DOMAIN_VERIFICATION_NAMESERVERS = [server.address]
+        with pytest.raises(services.ProvisioningError) as refused:
+            services.check_domain(shop_domain, fetch=serving_the_token)
+    assert refused.value.message == (
+        "The token was not found in a TXT record at _portal-verification.shop.brand.example. "
+        "Publish it there and check again."
+    )
+    assert fetched == []
+    shop_domain.refresh_from_db()
+    assert not shop_domain.is_verified
+
+    with TxtServer({"_portal-verification.shop.brand.example": [token]}) as server:
+        settings.DOMAIN_VERIFICATION_NAMESERVERS = [server.address]
+        with django_capture_on_commit_callbacks(execute=True):
+            services.check_domain(shop_domain, fetch=serving_the_token)
+    shop_domain.refresh_from_db()
+    assert shop_domain.is_verified
+    assert TenantAuditEntry.objects.get(action="domain_verified").detail["method"] == "dns txt"
+
+
+def test_the_console_names_only_the_txt_record_when_http_verification_is_off(shop_domain, settings, client):
+    user = get_user_model().objects.create_user("agent", "agent@example.com", "agency-pass-9")
+    shop_domain.tenant.agency.staff.add(user)
+    client.force_login(user)
+    url = f"/console/tenants/{shop_domain.tenant.pk}/"
+
+    both = client.get(url, HTTP_HOST="localhost").content.decode()
+    settings.DOMAIN_VERIFICATION_BY_HTTP = False
+    dns_only = client.get(url, HTTP_HOST="localhost").content.decode()
+
+    record = "<code>_portal-verification.shop.brand.example</code>"
+    well_known = "http://shop.brand.example/.well-known/portal-verification.txt"
+    assert (record in both, well_known in both) == (True, True)
+    assert (record in dns_only, well_known in dns_only) == (True, False)

@@ -92,6 +92,10 @@ TENANT_HOST_CACHE_SECONDS = env_int("TENANT_HOST_CACHE_SECONDS", 300)
 # A brand's own domain serves once its ownership is checked (tenants.services.check_domain); in
 # development the console may also mark it verified by hand (always allowed when DEBUG is on).
 ALLOW_MANUAL_DOMAIN_VERIFICATION = env_bool("ALLOW_MANUAL_DOMAIN_VERIFICATION", False)
+# Whether a domain may prove itself by serving its token over HTTP. Turn off behind a wildcard DNS
+# entry pointing here: the deployment serves an unverified domain's token itself, so every name
+# under the wildcard would pass; then only the TXT record proves a domain (docs/deploy.md).
+DOMAIN_VERIFICATION_BY_HTTP = env_bool("DOMAIN_VERIFICATION_BY_HTTP", True)
 # DNS servers asked for a domain's TXT record ("1.1.1.1", "10.0.0.2:53"); empty: the machine's own.
 DOMAIN_VERIFICATION_NAMESERVERS = env_list("DOMAIN_VERIFICATION_NAMESERVERS", [])
 TENANT_HOST_LOCAL_CACHE_SECONDS = env_int("TENANT_HOST_LOCAL_CACHE_SECONDS", 5)

@@ -4,6 +4,7 @@ import tempfile
 from functools import wraps
 
 from allauth.account.adapter import get_adapter
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -169,6 +170,7 @@ def _tenant_page(request, tenant: Tenant, domain_form=None, admin_form=None, pur
             "domains": _domain_rows(tenant),
             "domain_form": domain_form or AddDomainForm(),
             "manual_verification": services.manual_domain_verification_allowed(),
+            "http_verification": settings.DOMAIN_VERIFICATION_BY_HTTP,
             "can_change": may_change(request.user, tenant),
             "purge_form": purge_form or PurgeTenantForm(),
         },
