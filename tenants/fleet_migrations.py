@@ -8,16 +8,19 @@ process: about a second per schema even when there is nothing to apply (283 s fo
    (`schemas.schemas_behind`) and skipped: no migrate command runs for them;
 2. the others are migrated in `workers` forked processes, each with its own database connection and
    replaced after MAX_SCHEMAS_PER_WORKER schemas, so no process grows with the size of the fleet;
+   a worker that dies fails only the schema it was on (`in_worker_processes`);
 3. a schema that fails is reported with its error and the others go on. Django applies each
    migration in its own transaction on PostgreSQL, so a failed schema keeps the migrations it
    completed, and the next run finds it behind again and continues from there.
 """
 
 import multiprocessing
+import multiprocessing.connection
 import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 
 from django.core.management.base import CommandError, OutputWrapper
 from django.db import connection, connections
@@ -101,23 +104,96 @@ def migrate_fleet(
         progress(result, len(behind))
     if behind:
         options = _migrate_options(verbosity)
-        # Each worker opens its own connection; a connection forked from this process would be shared.
-        connections.close_all()
-        context = multiprocessing.get_context("fork")
         processes = max(1, min(workers or default_workers(), len(behind)))
-        with context.Pool(processes, maxtasksperchild=MAX_SCHEMAS_PER_WORKER) as pool:
-            for schema_name, error in pool.imap_unordered(
-                _migrate_schema, ((schema_name, options) for schema_name in behind)
-            ):
-                if error is None:
-                    result.migrated += 1
-                else:
-                    result.failures.append((schema_name, error))
-                if progress:
-                    progress(result, len(behind))
+        for schema_name, error in in_worker_processes(behind, options, processes=processes):
+            if error is None:
+                result.migrated += 1
+            else:
+                result.failures.append((schema_name, error))
+            if progress:
+                progress(result, len(behind))
     result.failures.sort()
     result.seconds = time.monotonic() - started
     return result
+
+
+@dataclass
+class _Worker:
+    process: multiprocessing.Process
+    connection: Connection  # this end of the pipe to it
+    schema_name: str | None = None  # the schema it is migrating
+    done: int = 0
+
+
+def in_worker_processes(schema_names: list[str], options: dict, *, processes: int):
+    """Migrate each schema in one of `processes` forked workers; yields (schema name, error text or
+    None) as each one finishes.
+
+    Each worker is handed one schema at a time through its own pipe, so it is always known which
+    schema a worker is on: a worker that dies (killed for memory, a signal) fails that schema with
+    its exit code, and a fresh worker takes its place, instead of the run waiting for an answer that
+    never comes. A worker leaves after MAX_SCHEMAS_PER_WORKER schemas and a fresh one takes over.
+    """
+    context = multiprocessing.get_context("fork")
+    todo = list(reversed(schema_names))
+    busy: list[_Worker] = []
+
+    def start_worker() -> None:
+        # Each worker opens its own connection; one forked from this process would be shared.
+        connections.close_all()
+        here, there = context.Pipe()
+        process = context.Process(target=_worker, args=(there, options), daemon=True)
+        process.start()
+        there.close()
+        worker = _Worker(process, here)
+        busy.append(worker)
+        hand_over(worker)
+
+    def hand_over(worker: _Worker) -> None:
+        worker.schema_name = todo.pop()
+        worker.connection.send(worker.schema_name)
+
+    def retire(worker: _Worker) -> None:
+        busy.remove(worker)
+        if worker.process.is_alive():
+            worker.connection.send(None)
+        worker.process.join()
+        worker.connection.close()
+
+    for _ in range(min(processes, len(todo))):
+        start_worker()
+    while busy:
+        ready = multiprocessing.connection.wait(
+            [worker.connection for worker in busy] + [worker.process.sentinel for worker in busy]
+        )
+        for worker in list(busy):
+            answer = None
+            if worker.connection in ready or worker.connection.poll():
+                try:
+                    answer = worker.connection.recv()
+                except EOFError:  # its end of the pipe is closed: it is gone or going
+                    worker.process.join()
+            if answer is not None:
+                worker.schema_name, worker.done = None, worker.done + 1
+                yield answer
+                if todo and worker.done < MAX_SCHEMAS_PER_WORKER:
+                    hand_over(worker)
+                    continue
+                retire(worker)
+            elif not worker.process.is_alive():
+                failed = worker.schema_name
+                retire(worker)
+                yield failed, f"The worker process migrating it died (exit code {worker.process.exitcode})."
+            else:
+                continue
+            if todo:
+                start_worker()
+
+
+def _worker(connection: Connection, options: dict) -> None:
+    """In a worker: migrate the schemas handed over one by one until told to stop (None)."""
+    while (schema_name := connection.recv()) is not None:
+        connection.send(_migrate_schema((schema_name, options)))
 
 
 def _migrate_options(verbosity: int) -> dict:

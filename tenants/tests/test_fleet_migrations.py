@@ -236,3 +236,41 @@ def test_work_in_a_child_process_relays_its_output_its_answer_and_its_failure():
     with pytest.raises(CommandError, match="^The migrating process ended with exit code 3.$"):
         fleet_migrations.run_in_child_process(killed, stdout)
     assert out.getvalue() == "migrating the template\nhalf way\n"
+
+
+def test_workers_take_a_schema_at_a_time_are_replaced_and_a_killed_one_fails_only_its_schema(
+    monkeypatch, tmp_path
+):
+    """The worker processes on their own (their migration replaced by one that writes down which process
+    took which schema, kills itself on "doomed" as the out-of-memory killer would, and fails "broken")."""
+    log = tmp_path / "taken.txt"
+
+    def migrate(task):
+        schema_name, _options = task
+        with log.open("a") as file:
+            file.write(f"{os.getpid()} {schema_name}\n")
+        if schema_name == "doomed":
+            os._exit(9)
+        return schema_name, "ProgrammingError: boom" if schema_name == "broken" else None
+
+    monkeypatch.setattr(fleet_migrations, "_migrate_schema", migrate)
+    monkeypatch.setattr(fleet_migrations, "MAX_SCHEMAS_PER_WORKER", 2)
+    names = [f"tenant{number}" for number in range(7)] + ["doomed", "broken"]
+
+    results = list(fleet_migrations.in_worker_processes(names, {}, processes=2))
+
+    assert sorted(results) == sorted(
+        [(name, None) for name in names[:7]]
+        + [
+            ("doomed", "The worker process migrating it died (exit code 9)."),
+            ("broken", "ProgrammingError: boom"),
+        ]
+    )
+    taken = [line.split() for line in log.read_text().splitlines()]
+    assert sorted(name for _, name in taken) == sorted(names)  # each schema once
+    per_process = {}
+    for pid, _ in taken:
+        per_process[pid] = per_process.get(pid, 0) + 1
+    assert max(per_process.values()) == 2  # then a fresh process
+    assert len(per_process) >= 5  # 9 schemas, at most 2 each
+    assert os.getpid() not in {int(pid) for pid in per_process}
