@@ -150,8 +150,8 @@ def test_purging_deletes_schema_files_rows_and_frees_the_domain_and_keeps_the_au
     # ... under another schema name: what the purged one handed out is keyed with its own.
     assert again.schema_name == "acme_2"
     connection.set_schema_to_public()
-    with pytest.raises(services.ProvisioningError) as refused:
-        make_tenant("acme-new", schema_name="acme")
+    with translation.override("en"), pytest.raises(services.ProvisioningError) as refused:
+        make_tenant("acme-new", schema_name="acme")  # the request above left the brand's Chinese on
     assert refused.value.message == "The schema name 'acme' belonged to a purged portal; choose another."
 
 
