@@ -103,24 +103,6 @@ class ImportSummary:
 # --- reading a schema ------------------------------------------------------------------------------
 
 
-def schema_tables(schema_name: str) -> dict[str, list[str]]:
-    """{table: [column, ...]} of the schema's ordinary tables, columns in their order (generated ones left
-    out: PostgreSQL computes them)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT c.relname, array_agg(a.attname::text ORDER BY a.attnum)
-            FROM pg_class c
-            JOIN pg_namespace n ON n.oid = c.relnamespace
-            JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
-            WHERE n.nspname = %s AND c.relkind = 'r'
-            GROUP BY c.relname ORDER BY c.relname
-            """,
-            [schema_name],
-        )
-        return {table: list(columns) for table, columns in cursor.fetchall()}
-
-
 def schema_sequences(schema_name: str) -> dict[str, tuple[int, bool]]:
     """{sequence: (last_value, is_called)}: what `setval(seq, last_value, is_called)` restores."""
     with connection.cursor() as cursor:
@@ -136,15 +118,6 @@ def schema_sequences(schema_name: str) -> dict[str, tuple[int, bool]]:
             last_value, is_called = cursor.fetchone()
             values[name] = (int(last_value), bool(is_called))
         return values
-
-
-def migration_state(schema_name: str) -> list[tuple[str, str]]:
-    """The sorted (app, name) pairs of the schema's django_migrations."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT app, name FROM {_qualified(schema_name, 'django_migrations')} ORDER BY app, name"
-        )
-        return [(app, name) for app, name in cursor.fetchall()]
 
 
 def _qualified(schema_name: str, name: str) -> str:
@@ -174,7 +147,7 @@ def snapshot_schema(schema_name: str, *, ignore_columns: dict[str, Iterable[str]
     the schema is dropped."""
     ignore_columns = {table: set(columns) for table, columns in (ignore_columns or {}).items()}
     tables = {}
-    for table, columns in schema_tables(schema_name).items():
+    for table, columns in schemas.schema_tables(schema_name).items():
         kept = [column for column in columns if column not in ignore_columns.get(table, ())]
         buffer = io.BytesIO()
         copy_table_out(schema_name, table, kept, buffer)
@@ -262,7 +235,7 @@ def export_tenant(
             if not in_outer_transaction:
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            tables = schema_tables(schema_name)
+            tables = schemas.schema_tables(schema_name)
             with schema_context(schema_name):
                 media = media_files()
             if progress is not None:
@@ -333,7 +306,7 @@ def _manifest_head(tenant: Tenant, schema_name: str) -> dict:
         "version": ARCHIVE_VERSION,
         "exported_at": timezone.now().isoformat(),
         "schema_name": schema_name,
-        "migrations": [list(pair) for pair in migration_state(schema_name)],
+        "migrations": [list(pair) for pair in schemas.migration_state(schema_name)],
         "agency": tenant.agency.name,
         "tenant": {
             "name": tenant.name,
@@ -592,7 +565,7 @@ def _check_media_name(name: str) -> None:
 def _check_migration_state(manifest: dict) -> None:
     """The archive's rows fit only the tables of the same migrations: the template's here."""
     archive_state = {tuple(pair) for pair in manifest["migrations"]}
-    here = set(migration_state(schemas.template_schema_name()))
+    here = set(schemas.migration_state(schemas.template_schema_name()))
     if archive_state == here:
         return
     only_archive, only_here = sorted(archive_state - here), sorted(here - archive_state)
@@ -642,7 +615,7 @@ def _domains_to_create(manifest: dict, new_domain: str | None) -> list[dict]:
 def _restore_schema(archive: _Archive, schema_name: str, progress) -> None:
     """A clone of the template, emptied, filled with the archive's rows; sequences set."""
     schemas.clone_template(schema_name)
-    tables = schema_tables(schema_name)
+    tables = schemas.schema_tables(schema_name)
     archived = {table["name"]: table["columns"] for table in archive.manifest["tables"]}
     if archived != tables:
         differing = sorted(set(archived) ^ set(tables)) or sorted(

@@ -78,13 +78,34 @@ def _remove_wagtail_welcome_site() -> None:
 
 def template_fingerprint() -> str:
     """A hash of the migrations applied to the template schema."""
+    return hashlib.sha256(repr(migration_state(template_schema_name())).encode()).hexdigest()
+
+
+def migration_state(schema_name: str) -> list[tuple[str, str]]:
+    """The sorted (app, name) pairs of the schema's django_migrations."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT app, name FROM {quote_schema_name(template_schema_name())}.django_migrations "
-            "ORDER BY app, name"
+            f"SELECT app, name FROM {quote_schema_name(schema_name)}.django_migrations ORDER BY app, name"
         )
-        rows = cursor.fetchall()
-    return hashlib.sha256(repr(rows).encode()).hexdigest()
+        return [(app, name) for app, name in cursor.fetchall()]
+
+
+def schema_tables(schema_name: str) -> dict[str, list[str]]:
+    """{table: [column, ...]} of the schema's ordinary tables, columns in their order (generated ones left
+    out: PostgreSQL computes them)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT c.relname, array_agg(a.attname::text ORDER BY a.attnum)
+            FROM pg_class c
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
+            WHERE n.nspname = %s AND c.relkind = 'r'
+            GROUP BY c.relname ORDER BY c.relname
+            """,
+            [schema_name],
+        )
+        return {table: list(columns) for table, columns in cursor.fetchall()}
 
 
 def clone_template(new_schema: str) -> None:
@@ -107,18 +128,8 @@ def snapshot_sql() -> str:
     quoted_template = quote_schema_name(template)
     statements = [_pg_dump_section("pre-data")]
     with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT c.relname, string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum)
-            FROM pg_class c
-            JOIN pg_namespace n ON n.oid = c.relnamespace
-            JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
-            WHERE n.nspname = %s AND c.relkind = 'r'
-            GROUP BY c.relname ORDER BY c.relname
-            """,
-            [template],
-        )
-        for table, columns in cursor.fetchall():
+        for table, column_names in schema_tables(template).items():
+            columns = ", ".join(quote_schema_name(column) for column in column_names)
             source = f"{quoted_template}.{quote_schema_name(table)}"
             cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {source})")
             if cursor.fetchone()[0]:

@@ -240,7 +240,7 @@ def test_export_and_import_commands_print_their_summaries(acme, tmp_path):
     path = tmp_path / "acme.tar.gz"
     out = io.StringIO()
     call_command("export_tenant", SCHEMA, str(path), stdout=out)
-    tables = portable.schema_tables(SCHEMA)
+    tables = schemas.schema_tables(SCHEMA)
     with connection.cursor() as cursor:
         rows = 0
         for table in tables:
