@@ -56,7 +56,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from _django import ROOT, setup_django, write_results
-from serve import free_port, stop
+from serve import serve, stop
 
 TENANTS = int(os.environ.get("FLEET_TENANTS", "300"))
 DATABASE = "portal_bench_fleet"
@@ -317,25 +317,6 @@ def noop_migrate(environment: dict) -> dict:
 # --- the cached home page -------------------------------------------------------------------------
 
 
-def serve_one_worker(app: str, environment: dict) -> tuple[subprocess.Popen, int]:
-    import socket
-
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", "--chdir", str(ROOT), app],
-        env=environment,
-    )  # fmt: skip
-    for _ in range(150):
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return process, port
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError(f"gunicorn {app} did not start")
-
-
 def get_ms(port: int, host: str, hits: list | None = None) -> float:
     started = time.perf_counter()
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
@@ -385,12 +366,12 @@ def round_robin_ms(port: int, hosts: list[str]) -> dict:
 
 
 def cached_pages(domains: list[str], environment: dict) -> dict:
-    process, port = serve_one_worker("bench.bare_app:application", environment)
+    process, port = serve("bench.bare_app:application", environment, workers=1)
     try:
         bare = round_robin_ms(port, ["localhost"])
     finally:
         stop(process)
-    process, port = serve_one_worker("config.wsgi:application", environment)
+    process, port = serve("config.wsgi:application", environment, workers=1)
     try:
         twenty = round_robin_ms(port, domains[:20])
         everyone = round_robin_ms(port, domains)

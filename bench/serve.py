@@ -43,7 +43,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve(app: str, environment: dict) -> tuple[subprocess.Popen, int]:
+def serve(app: str, environment: dict, *, workers: int = 2) -> tuple[subprocess.Popen, int]:
     port = free_port()
     process = subprocess.Popen(
         [
@@ -51,7 +51,7 @@ def serve(app: str, environment: dict) -> tuple[subprocess.Popen, int]:
             "-m",
             "gunicorn",
             "--workers",
-            "2",
+            str(workers),
             "--bind",
             f"127.0.0.1:{port}",
             "--log-level",
