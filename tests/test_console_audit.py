@@ -7,22 +7,7 @@ from django.contrib.auth import get_user_model
 from tenants import services
 from tenants.console.views import AUDIT_PAGE_SIZE
 from tenants.models import Agency, Tenant, TenantAuditEntry
-
-HOST = {"HTTP_HOST": "localhost"}
-OFFICE = "10.9.8.7"
-
-
-@pytest.fixture
-def agent(agency):
-    user = get_user_model().objects.create_user("agent", "agent@example.com", "agency-pass-9")
-    agency.staff.add(user)
-    return user
-
-
-@pytest.fixture
-def staff_client(client, agent):
-    client.force_login(agent)
-    return client
+from tests.agency_staff import HOST, OFFICE
 
 
 def post(client, url, data=None, **extra):

@@ -9,22 +9,7 @@ from django.test import Client
 
 from tenants import services
 from tenants.models import Agency, AgencyMembership, Tenant, TenantAuditEntry
-
-HOST = {"HTTP_HOST": "localhost"}
-OFFICE = "10.9.8.7"
-
-
-@pytest.fixture
-def agent(agency):
-    user = get_user_model().objects.create_user("agent", "agent@example.com", "agency-pass-9")
-    agency.staff.add(user)
-    return user
-
-
-@pytest.fixture
-def staff_client(client, agent):
-    client.force_login(agent)
-    return client
+from tests.agency_staff import HOST, OFFICE
 
 
 @pytest.fixture
