@@ -271,13 +271,7 @@ def validate_tenant_request(
             gettext("There is no portal template called %(template)s.") % {"template": repr(template)},
         )
 
-    admin_email = (admin_email or "").strip().lower()
-    try:
-        validate_email(admin_email)
-    except ValidationError:
-        raise ProvisioningError(
-            "admin_email", gettext("%(email)s is not a valid email address.") % {"email": repr(admin_email)}
-        ) from None
+    admin_email = checked_email(admin_email, field="admin_email")
 
     if default_language not in dict(settings.LANGUAGES):
         raise ProvisioningError(
@@ -301,6 +295,19 @@ def validate_tenant_request(
         contact_phone=clean_contact_phone(contact_phone),
         website=clean_website(website),
     )
+
+
+def checked_email(email: str, *, field: str) -> str:
+    """A person's e-mail address (a brand admin's, a console user's), stripped and lowercased;
+    ProvisioningError on `field` when it is not an address."""
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ProvisioningError(
+            field, gettext("%(email)s is not a valid email address.") % {"email": repr(email)}
+        ) from None
+    return email
 
 
 def clean_contact_email(email: str) -> str:
@@ -939,13 +946,7 @@ def invite_another_brand_admin(
 ) -> str:
     """Another brand admin for the tenant, invited by e-mail (after commit); returns the link.
     Refused for an invalid address or one that is already a user of the portal."""
-    email = (email or "").strip().lower()
-    try:
-        validate_email(email)
-    except ValidationError:
-        raise ProvisioningError(
-            "email", gettext("%(email)s is not a valid email address.") % {"email": repr(email)}
-        ) from None
+    email = checked_email(email, field="email")
     with transaction.atomic():
         locked, domain = _lock_for_admin_change(tenant)
         with schema_context(locked.schema_name):
@@ -1073,7 +1074,7 @@ def add_agency_member(
     e-mail no console user has gets a new user with no password and a set-password link (e-mailed
     after commit, and returned so the console shows it once). Refused for an invalid address, a
     user already in the agency, an unknown role, or tenants of another agency."""
-    email = _valid_staff_email(email)
+    email = checked_email(email, field="email")
     with transaction.atomic():
         locked = Agency.objects.select_for_update().get(pk=agency.pk)
         role, chosen = _checked_scope(locked, role, tenants)
@@ -1179,17 +1180,6 @@ def send_console_invitation(agency: Agency, email: str, url: str) -> None:
         from_email=None,
         recipient_list=[email],
     )
-
-
-def _valid_staff_email(email: str) -> str:
-    email = (email or "").strip().lower()
-    try:
-        validate_email(email)
-    except ValidationError:
-        raise ProvisioningError(
-            "email", gettext("%(email)s is not a valid email address.") % {"email": repr(email)}
-        ) from None
-    return email
 
 
 def _checked_scope(agency: Agency, role: str, tenants) -> tuple[str, list[Tenant]]:
